@@ -1,0 +1,71 @@
+package io.kvframework.analytics;
+
+import io.kvframework.drainer.DeadLetters;
+import io.kvframework.drainer.EngineOptions;
+import io.kvframework.drainer.HealthState;
+import io.kvframework.drainer.StreamEngine;
+import io.kvframework.redis.KvClient;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Mirrors the change streams into Kafka: a {@link StreamEngine} with the consumer group
+ * {@value #GROUP} and a {@link KafkaSink}. Runs beside the drainer on the same shards; the drainer
+ * must list {@value #GROUP} in {@link EngineOptions#retainForGroups()} so that trimming waits for it.
+ */
+public final class KafkaBridge implements AutoCloseable {
+    /** The consumer group of the bridge. */
+    public static final String GROUP = "analytics";
+
+    private final StreamEngine engine;
+    private final KafkaSink sink;
+
+    private KafkaBridge(KvClient kv, KafkaSink sink, EngineOptions options) {
+        this.sink = sink;
+        this.engine = new StreamEngine(kv, sink, options);
+    }
+
+    /**
+     * A bridge to the Kafka cluster at {@code bootstrapServers}, with topics {@code kv.<table>}
+     * (3 partitions, replication 1 when created by the bridge) and default engine options.
+     */
+    public static KafkaBridge create(KvClient kv, String bootstrapServers) {
+        return create(kv, new KafkaSink(bootstrapServers, "kv.{table}", 3, (short) 1), EngineOptions.builder(GROUP).build());
+    }
+
+    /** A bridge with a configured sink and engine options (whose group should be {@value #GROUP}). */
+    public static KafkaBridge create(KvClient kv, KafkaSink sink, EngineOptions options) {
+        return new KafkaBridge(Objects.requireNonNull(kv), Objects.requireNonNull(sink), Objects.requireNonNull(options));
+    }
+
+    public KafkaBridge start() {
+        engine.start();
+        return this;
+    }
+
+    public KafkaSink sink() {
+        return sink;
+    }
+
+    public StreamEngine engine() {
+        return engine;
+    }
+
+    public HealthState health() {
+        return engine.health();
+    }
+
+    public DeadLetters deadLetters() {
+        return engine.deadLetters();
+    }
+
+    /** Waits until every stream entry written so far is in Kafka; false on timeout. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        return engine.awaitDrained(timeout);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

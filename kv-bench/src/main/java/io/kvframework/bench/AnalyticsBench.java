@@ -1,0 +1,147 @@
+package io.kvframework.bench;
+
+import com.clickhouse.client.api.Client;
+import io.kvframework.analytics.ChangeEnvelope;
+import io.kvframework.analytics.ClickHouseSink;
+import io.kvframework.analytics.KafkaBridge;
+import io.kvframework.analytics.KafkaSink;
+import io.kvframework.core.ChangeEvent;
+import io.kvframework.core.KvRepository;
+import io.kvframework.drainer.EngineOptions;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.KvOptions;
+import io.kvframework.testkit.ClickHouseServer;
+import io.kvframework.testkit.KafkaServer;
+import io.kvframework.testkit.Servers;
+import io.kvframework.testkit.TestNamespace;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Bridge events/s against a raw idempotent producer sending the same records; ClickHouse sink rows/s. */
+final class AnalyticsBench {
+    private final boolean quick;
+
+    AnalyticsBench(boolean quick) {
+        this.quick = quick;
+    }
+
+    List<Map<String, Object>> run() throws Exception {
+        int events = quick ? 20_000 : 100_000;
+        KafkaServer kafka = Servers.kafka();
+        TestNamespace ns = TestNamespace.create();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (KvClient kv = KvClient.builder().redis(Servers.redis().redisUri())
+                .options(KvOptions.builder().namespace(ns.value()).build()).build()) {
+            KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
+            String topics = ns.value() + ".{table}";
+            // warm-up bridge, then the measured backlog with a bridge that owns every shard before the clock starts
+            DrainBench.fill(repo, "w", 5000);
+            try (KafkaBridge warm = bridge(kv, kafka, topics).start()) {
+                warm.awaitDrained(Duration.ofMinutes(2));
+            }
+            DrainBench.fill(repo, "e", events);
+            double ours;
+            try (KafkaBridge bridge = bridge(kv, kafka, topics).start()) {
+                while (bridge.engine().ownedShards().size() < kv.keys().shards()) {
+                    Thread.onSpinWait();
+                }
+                long t0 = System.nanoTime();
+                if (!bridge.awaitDrained(Duration.ofMinutes(5))) {
+                    throw new IllegalStateException("bridge did not send " + events + " events within 5 minutes");
+                }
+                ours = events / ((System.nanoTime() - t0) / 1e9);
+            }
+            // baseline: the same envelopes, sent by a raw idempotent producer (acks=all), then flushed
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                BenchOrder o = BenchOrder.sample("e" + i, i);
+                Map<String, String> row = new LinkedHashMap<>();
+                for (var c : BenchOrderTable.MODEL.columns()) {
+                    Object v = c.get(o);
+                    if (v != null) {
+                        row.put(c.name(), c.encode(v));
+                    }
+                }
+                ChangeEvent e = new ChangeEvent("bench_orders", ChangeEvent.Op.CREATE, "e" + i, 1, System.currentTimeMillis(), row);
+                records.add(new ProducerRecord<>(ns.value() + ".raw", e.key(), ChangeEnvelope.toJson(e)));
+            }
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            double baseline;
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < 5000; i++) {
+                    producer.send(records.get(i % records.size()));
+                }
+                producer.flush();
+                long t1 = System.nanoTime();
+                List<Future<?>> sent = new ArrayList<>(records.size());
+                for (ProducerRecord<String, byte[]> r : records) {
+                    sent.add(producer.send(r));
+                }
+                producer.flush();
+                for (Future<?> f : sent) {
+                    f.get();
+                }
+                baseline = events / ((System.nanoTime() - t1) / 1e9);
+            }
+            rows.add(row("Kafka bridge events/s vs raw idempotent producer (" + events + " events)", ours, baseline, "events/s"));
+
+            // ClickHouse sink: load the bridge's topic (warm-up and measured events) into ClickHouse
+            ClickHouseServer ch = Servers.clickhouse();
+            try (Client client = ch.newClient();
+                    ClickHouseSink sink = new ClickHouseSink(kafka.bootstrapServers(), topics, client, ns.value(), List.of(BenchOrderTable.MODEL),
+                            5000, Duration.ofMillis(200))) {
+                sink.createTables();
+                long t2 = System.nanoTime();
+                sink.start();
+                long total = events + 5000L;
+                long deadline = System.currentTimeMillis() + 300_000;
+                while (sink.rowsInserted() < total && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+                if (sink.rowsInserted() < total) {
+                    throw new IllegalStateException("ClickHouse sink inserted " + sink.rowsInserted() + " of " + total + " rows");
+                }
+                double rate = total / ((System.nanoTime() - t2) / 1e9);
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("name", "ClickHouse sink rows/s (" + total + " rows, ClickHouse " + ch.source().name().toLowerCase() + ")");
+                r.put("ours", (double) Math.round(rate));
+                r.put("baseline", 0.0);
+                r.put("unit", "rows/s (no baseline: reported)");
+                r.put("ratio", 0.0);
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    private static KafkaBridge bridge(KvClient kv, KafkaServer kafka, String topics) {
+        return KafkaBridge.create(kv, new KafkaSink(kafka.bootstrapServers(), topics, 3, (short) 1),
+                EngineOptions.builder(KafkaBridge.GROUP).batchSize(2000).build());
+    }
+
+
+    private static Map<String, Object> row(String name, double ours, double baseline, String unit) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", name);
+        r.put("ours", (double) Math.round(ours));
+        r.put("baseline", (double) Math.round(baseline));
+        r.put("unit", unit);
+        r.put("ratio", Math.round(ours / baseline * 100) / 100.0);
+        return r;
+    }
+}

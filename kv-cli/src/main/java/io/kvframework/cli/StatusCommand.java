@@ -1,0 +1,95 @@
+package io.kvframework.cli;
+
+import io.kvframework.drainer.DeadLetter;
+import io.kvframework.drainer.DeadLetters;
+import io.kvframework.drainer.ShardStatus;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.internal.Futures;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kv status}: per shard and consumer group the backlog, pending entries, oldest age, owner and dead letters; per table the mode. */
+@Command(name = "status", description = "Per shard and consumer group: backlog, pending, age of the oldest entry, lease owner, dead"
+        + " letters. Per table: the mode (tables not listed are in KV mode).")
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    KvCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--group", description = "consumer groups to show (default: drainer and analytics, those that exist)")
+    List<String> groups;
+
+    @Override
+    public Integer call() {
+        try (KvClient kv = root.client()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            List<List<Object>> rows = new ArrayList<>();
+            List<Map<String, Object>> shards = new ArrayList<>();
+            for (String group : groups == null ? KvCli.GROUPS : groups) {
+                List<ShardStatus> status = ShardStatus.read(kv, group);
+                if (groups == null && status.stream().allMatch(s -> "-".equals(s.lastDelivered()))) {
+                    continue; // the default groups are shown only where they exist
+                }
+                Map<Integer, Integer> letters = new TreeMap<>();
+                for (DeadLetter d : new DeadLetters(kv, group).list(Integer.MAX_VALUE)) {
+                    letters.merge(d.shard(), 1, Integer::sum);
+                }
+                for (ShardStatus s : status) {
+                    int dead = letters.getOrDefault(s.shard(), 0);
+                    rows.add(List.of(group, s.shard(), s.streamLength(), s.backlog(), s.pending(), s.oldestAgeMillis() + " ms",
+                            s.owner() == null ? "-" : s.owner() + " (fence " + s.fence() + ")", dead));
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("group", group);
+                    m.put("shard", s.shard());
+                    m.put("length", s.streamLength());
+                    m.put("backlog", s.backlog());
+                    m.put("pending", s.pending());
+                    m.put("oldestAgeMillis", s.oldestAgeMillis());
+                    m.put("lastDelivered", s.lastDelivered());
+                    m.put("owner", s.owner());
+                    m.put("fence", s.fence());
+                    m.put("deadLetters", dead);
+                    shards.add(m);
+                }
+            }
+            Map<String, String> modes = new TreeMap<>();
+            Futures.await(kv.redis().hgetall(kv.keys().modeKey(0)), kv.options().commandTimeout(), "reading table modes")
+                    .forEach((table, mode) -> modes.put(table, mode.equals("checked") ? "kv" : mode.equals("draining") ? "switching" : mode));
+            var out = spec.commandLine().getOut();
+            if (root.json) {
+                json.put("namespace", root.namespace);
+                json.put("shards", shards);
+                json.put("modes", modes);
+                Output.json(out, json);
+                return 0;
+            }
+            out.println("namespace " + root.namespace + ", " + root.shards + " shards, Redis " + root.redis);
+            if (rows.isEmpty()) {
+                out.println("no consumer group exists yet (no drainer or bridge has started on this namespace)");
+            } else {
+                Output.table(out, List.of("GROUP", "SHARD", "LENGTH", "BACKLOG", "PENDING", "OLDEST", "OWNER", "DEAD LETTERS"), rows);
+            }
+            out.println();
+            if (modes.isEmpty()) {
+                out.println("table modes: every table is in KV mode");
+            } else {
+                List<List<Object>> modeRows = new ArrayList<>();
+                modes.forEach((t, m) -> modeRows.add(List.of(t, m)));
+                Output.table(out, List.of("TABLE", "MODE"), modeRows);
+                out.println("(tables not listed are in KV mode)");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.kvframework.core;
+
+/** The row's version was not the expected one: someone else changed it first. */
+public class OptimisticLockException extends KvException {
+    public OptimisticLockException(String message) {
+        super(message);
+    }
+
+    public OptimisticLockException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,12 @@
+package io.kvframework.drainer;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * An entry that could never be applied, kept in the shard's dead-letter stream {@code {ns:s}:dlq}
+ * with the original event fields, the error, the shard, the consumer group and the time.
+ */
+public record DeadLetter(int shard, String id, String originalEntryId, String group, String error, Instant failedAt,
+        Map<String, String> originalFields) {
+}

@@ -1,0 +1,681 @@
+package io.kvframework.drainer;
+
+import io.kvframework.core.ChangeEvent;
+import io.kvframework.core.KvException;
+import io.kvframework.drainer.internal.Leases;
+import io.kvframework.drainer.internal.StreamGroups;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.KvKeys;
+import io.kvframework.redis.internal.Futures;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one stream-processing loop every sink runs on: shard leases (owner-checked, fenced, shared
+ * fairly among live instances), XREADGROUP per owned shard, batching, coalescing by key (highest
+ * version wins), retries with exponential backoff and jitter on transient failures (the shard
+ * waits, order is kept), bisection of failing batches to dead-letter the poison entries,
+ * XACK only after the sink confirmed, XAUTOCLAIM of entries a dead instance left pending, and
+ * trimming below what every consumer group has acknowledged.
+ *
+ * <p>{@link #start()} runs one worker thread; {@link #close()} lets the batch in flight finish,
+ * acknowledges it and releases the leases.
+ */
+public final class StreamEngine implements AutoCloseable {
+    private final Logger log;
+    private final KvClient kv;
+    private final KvKeys keys;
+    private final ChangeSink sink;
+    private final EngineOptions options;
+    private final String group;
+    private final String me;
+    private final Leases leases;
+    private final Map<Integer, ShardState> owned = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<List<ShardEvent>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final DeadLetters deadLetters;
+    private final StreamGroups streams;
+    private final AtomicLong[] lagEntries;
+    private final AtomicLong[] oldestAgeMillis;
+    private final Timer batchLatency;
+    private final DistributionSummary batchSize;
+    private final Counter eventsWritten;
+    private final Counter retries;
+    private final Counter deadLettered;
+    private final Timer commitLag;
+    private volatile boolean running;
+    private volatile boolean sinkFailing;
+    private volatile Thread worker;
+    private volatile Thread maintainer;
+    private volatile Thread leaser;
+    private int idlePolls;
+
+    /** Per-shard state of an owned shard. */
+    private static final class ShardState {
+        final long fence;
+        final String committed;
+        boolean readPending = true;
+
+        ShardState(long fence, String committed) {
+            this.fence = fence;
+            this.committed = committed;
+        }
+    }
+
+    /** One stream entry read from a shard. */
+    private record Entry(int shard, String id, Map<String, String> fields) {
+    }
+
+    public StreamEngine(KvClient kv, ChangeSink sink, EngineOptions options) {
+        this.kv = kv;
+        this.keys = kv.keys();
+        this.sink = sink;
+        this.options = options;
+        this.group = options.group();
+        this.me = options.instanceId();
+        this.log = LoggerFactory.getLogger("kv-engine." + group);
+        this.leases = new Leases(kv, group, me, options.leaseTtl());
+        this.deadLetters = new DeadLetters(kv, group);
+        this.streams = new StreamGroups(kv);
+        MeterRegistry registry = options.meterRegistry();
+        Tags tags = Tags.of("group", group, "sink", sink.name());
+        this.lagEntries = new AtomicLong[keys.shards()];
+        this.oldestAgeMillis = new AtomicLong[keys.shards()];
+        for (int s = 0; s < keys.shards(); s++) {
+            lagEntries[s] = new AtomicLong();
+            oldestAgeMillis[s] = new AtomicLong();
+            Tags shardTags = tags.and("shard", Integer.toString(s));
+            Gauge.builder("kv.engine.lag", lagEntries[s], AtomicLong::get).description("entries not yet delivered or acknowledged")
+                    .tags(shardTags).register(registry);
+            Gauge.builder("kv.engine.oldest.age", oldestAgeMillis[s], AtomicLong::get).baseUnit("milliseconds")
+                    .description("age of the oldest entry not yet acknowledged").tags(shardTags).register(registry);
+        }
+        this.batchLatency = Timer.builder("kv.engine.batch.latency").tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        this.batchSize = DistributionSummary.builder("kv.engine.batch.size").tags(tags).register(registry);
+        this.eventsWritten = Counter.builder("kv.engine.events").description("events written by the sink").tags(tags).register(registry);
+        this.retries = Counter.builder("kv.engine.retries").tags(tags).register(registry);
+        this.deadLettered = Counter.builder("kv.engine.dead.letters").tags(tags).register(registry);
+        this.commitLag = Timer.builder("kv.engine.commit.lag").description("time from the write to Redis until the sink committed it")
+                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
+        Gauge.builder("kv.engine.owned.shards", owned, Map::size).tags(tags).register(registry);
+    }
+
+    /** Creates the consumer groups on every shard and starts the worker thread. */
+    public synchronized StreamEngine start() {
+        if (worker != null) {
+            throw new IllegalStateException("engine " + group + " already started");
+        }
+        List<String> groups = new ArrayList<>(List.of(group));
+        groups.addAll(options.retainForGroups());
+        for (int s = 0; s < keys.shards(); s++) {
+            for (String g : groups) {
+                try {
+                    await(redis().xgroupCreate(XReadArgs.StreamOffset.from(keys.streamKey(s), "0"), g, XGroupCreateArgs.Builder.mkstream()),
+                            "creating group " + g);
+                } catch (KvException e) {
+                    if (!(e.getCause() instanceof RedisBusyException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        running = true;
+        Thread t = new Thread(this::loop, "kv-engine-" + group + "-" + me);
+        t.setDaemon(true);
+        worker = t;
+        t.start();
+        Thread m = new Thread(this::maintenanceLoop, "kv-engine-" + group + "-" + me + "-maintenance");
+        m.setDaemon(true);
+        maintainer = m;
+        m.start();
+        Thread l = new Thread(this::leaseLoop, "kv-engine-" + group + "-" + me + "-leases");
+        l.setDaemon(true);
+        leaser = l;
+        l.start();
+        log.info("kv-engine[{}]: instance {} started with sink {}", group, me, sink.name());
+        return this;
+    }
+
+    /** Calls {@code listener} with the events of every batch after it was committed and acknowledged (on the engine thread). */
+    public void addCommitListener(java.util.function.Consumer<List<ShardEvent>> listener) {
+        commitListeners.add(listener);
+    }
+
+    /** This instance's name. */
+    public String instanceId() {
+        return me;
+    }
+
+    /** Shards this instance owns right now. */
+    public Set<Integer> ownedShards() {
+        return new TreeSet<>(owned.keySet());
+    }
+
+    /** The dead letters of this engine's group. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    public HealthState health() {
+        if (!running) {
+            return HealthState.STOPPED;
+        }
+        if (sinkFailing) {
+            return HealthState.SINK_UNAVAILABLE;
+        }
+        for (AtomicLong age : oldestAgeMillis) {
+            if (age.get() > options.lagThreshold().toMillis()) {
+                return HealthState.LAGGING;
+            }
+        }
+        return HealthState.OK;
+    }
+
+    /**
+     * Entries of every shard that this engine's group has not yet acknowledged (undelivered plus
+     * pending), counted now, whoever owns the shards.
+     */
+    public long backlog() {
+        long total = 0;
+        for (int s = 0; s < keys.shards(); s++) {
+            total += backlog(s);
+        }
+        return total;
+    }
+
+    /**
+     * Whether this engine's group has processed a shard's stream up to and including {@code id}:
+     * delivered past it, and nothing at or below it still pending.
+     */
+    public boolean processedUpTo(int shard, String id) {
+        String stream = keys.streamKey(shard);
+        Optional<StreamGroups.Group> g = streams.group(stream, group);
+        if (g.isEmpty() || compareIds(g.get().lastDelivered(), id) < 0) {
+            return false;
+        }
+        if (g.get().pending() == 0) {
+            return true;
+        }
+        String oldest = streams.oldestPending(stream, group);
+        return oldest == null || compareIds(oldest, id) > 0;
+    }
+
+    /** What Redis and the leases say of every shard for this engine's group, read now. */
+    public List<ShardStatus> shardStatus() {
+        return ShardStatus.read(kv, group);
+    }
+
+    /** Waits until {@link #backlog()} is zero; false on timeout. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (backlog() == 0) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        Thread m;
+        synchronized (this) {
+            running = false;
+            t = worker;
+            m = maintainer;
+        }
+        // the lease thread stops after the worker released the leases (see loop())
+        for (Thread thread : new Thread[] {t, m, leaser}) {
+            if (thread != null) {
+                try {
+                    thread.join(TimeUnit.SECONDS.toMillis(60));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        sink.close();
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void loop() {
+        try {
+            while (running) {
+                try {
+                    List<Entry> entries = read();
+                    if (entries.isEmpty()) {
+                        // idle: poll less and less often, up to ten poll intervals
+                        idlePolls = Math.min(idlePolls + 1, 10);
+                        Thread.sleep(options.pollInterval().toMillis() * idlePolls);
+                    } else {
+                        idlePolls = 0;
+                        process(entries);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("kv-engine[{}]: {} (retrying)", group, e.toString());
+                    sleep(options.retryInitial().toMillis());
+                }
+            }
+        } finally {
+            releaseAll();
+        }
+    }
+
+    private synchronized void releaseAll() {
+        for (Integer shard : new ArrayList<>(owned.keySet())) {
+            try {
+                leases.release(shard);
+            } catch (RuntimeException e) {
+                log.warn("kv-engine[{}]: releasing shard {} failed: {}", group, shard, e.toString());
+            }
+            owned.remove(shard);
+        }
+        try {
+            await(redis().zrem(membersKey(), me), "leaving the member list");
+        } catch (RuntimeException e) {
+            log.debug("kv-engine[{}]: leaving the member list failed: {}", group, e.toString());
+        }
+        log.info("kv-engine[{}]: instance {} stopped", group, me);
+    }
+
+    // ------------------------------------------------------------------ leases and rebalancing
+
+    /** Renews and rebalances leases on its own thread, so that a slow batch never lets a lease expire. */
+    private void leaseLoop() {
+        while (running) {
+            try {
+                leaseWork();
+            } catch (RuntimeException e) {
+                log.warn("kv-engine[{}]: lease work failed: {}", group, e.toString());
+            }
+            sleep(options.leaseRenewInterval().toMillis());
+        }
+    }
+
+    private String membersKey() {
+        return "{" + keys.namespace() + "}:members:" + group;
+    }
+
+    /** Renews owned leases, then takes free shards up to a fair share and gives back any above it. */
+    private synchronized void leaseWork() {
+        if (!running) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        await(redis().zadd(membersKey(), now + options.leaseTtl().toMillis(), me), "joining the member list");
+        await(redis().zremrangebyscore(membersKey(), Range.create(Double.NEGATIVE_INFINITY, (double) now)), "pruning members");
+        long live = Math.max(1, await(redis().zcard(membersKey()), "counting members"));
+        for (Integer shard : new ArrayList<>(owned.keySet())) {
+            if (leases.renew(shard) == 0) {
+                owned.remove(shard);
+                log.warn("kv-engine[{}]: lost the lease of shard {}", group, shard);
+            }
+        }
+        int fair = (int) Math.ceil(keys.shards() / (double) live);
+        if (owned.size() > fair) {
+            List<Integer> mine = new ArrayList<>(owned.keySet());
+            for (int i = fair; i < mine.size(); i++) {
+                int shard = mine.get(i);
+                owned.remove(shard);
+                leases.release(shard);
+            }
+            log.info("kv-engine[{}]: gave back shards to keep a fair share of {} ({} instances)", group, fair, live);
+            return;
+        }
+        int start = ThreadLocalRandom.current().nextInt(keys.shards());
+        for (int i = 0; i < keys.shards() && owned.size() < fair; i++) {
+            int shard = (start + i) % keys.shards();
+            if (owned.containsKey(shard)) {
+                continue;
+            }
+            long fence = leases.acquire(shard);
+            if (fence > 0) {
+                try {
+                    take(shard, fence);
+                } catch (Exception e) {
+                    leases.release(shard);
+                    throw new KvException("kv-engine[" + group + "]: taking shard " + shard + " failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private void take(int shard, long fence) throws Exception {
+        Optional<String> committed = sink.claim(shard, fence);
+        String stream = keys.streamKey(shard);
+        String cursor = "0-0";
+        int claimed = 0;
+        do {
+            ClaimedMessages<String, String> c = await(redis().xautoclaim(stream,
+                    XAutoClaimArgs.Builder.xautoclaim(Consumer.from(group, me), Duration.ZERO, cursor).count(1000)), "claiming pending entries");
+            claimed += c.getMessages().size();
+            cursor = c.getId();
+        } while (!"0-0".equals(cursor));
+        owned.put(shard, new ShardState(fence, committed.orElse(null)));
+        log.info("kv-engine[{}]: took shard {} (fence {}, {} pending entries claimed, committed up to {})", group, shard, fence, claimed,
+                committed.orElse("nothing"));
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private List<Entry> read() {
+        if (owned.isEmpty()) {
+            return List.of();
+        }
+        int perShard = Math.max(16, options.batchSize() / owned.size());
+        Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
+        for (Map.Entry<Integer, ShardState> e : owned.entrySet()) {
+            String stream = keys.streamKey(e.getKey());
+            XReadArgs.StreamOffset<String> offset = e.getValue().readPending ? XReadArgs.StreamOffset.from(stream, "0")
+                    : XReadArgs.StreamOffset.lastConsumed(stream);
+            futures.put(e.getKey(), redis().xreadgroup(Consumer.from(group, me), XReadArgs.Builder.count(perShard), offset));
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<Integer, RedisFuture<List<StreamMessage<String, String>>>> f : futures.entrySet()) {
+            List<StreamMessage<String, String>> messages = await(f.getValue(), "reading shard " + f.getKey());
+            ShardState state = owned.get(f.getKey());
+            if (state != null && state.readPending && messages.isEmpty()) {
+                state.readPending = false;
+            }
+            for (StreamMessage<String, String> m : messages) {
+                if (m.getBody() == null || m.getBody().isEmpty()) {
+                    // a pending entry that was trimmed or deleted: nothing to process, only to acknowledge
+                    ack(f.getKey(), List.of(m.getId()));
+                    continue;
+                }
+                entries.add(new Entry(f.getKey(), m.getId(), m.getBody()));
+            }
+            if (entries.size() >= options.batchSize() * 2) {
+                break;
+            }
+        }
+        return entries;
+    }
+
+    // ------------------------------------------------------------------ processing
+
+    private void process(List<Entry> entries) {
+        long started = System.nanoTime();
+        Map<Integer, List<String>> ids = new LinkedHashMap<>();
+        Map<Integer, String> last = new LinkedHashMap<>();
+        Map<String, ShardEvent> byKey = new LinkedHashMap<>();
+        List<ShardEvent> every = new ArrayList<>();
+        Map<Integer, List<String>> alreadyDone = new HashMap<>();
+        Map<Integer, Long> fences = new HashMap<>();
+        for (Entry e : entries) {
+            // the lease thread may give a shard away meanwhile: its fence is taken once, here
+            ShardState state = owned.get(e.shard());
+            if (state == null) {
+                continue;
+            }
+            fences.put(e.shard(), state.fence);
+            ids.computeIfAbsent(e.shard(), k -> new ArrayList<>()).add(e.id());
+            last.put(e.shard(), e.id());
+            if (state.committed != null && compareIds(e.id(), state.committed) <= 0) {
+                alreadyDone.computeIfAbsent(e.shard(), k -> new ArrayList<>()).add(e.id());
+                continue;
+            }
+            ChangeEvent event;
+            try {
+                event = ChangeEvent.fromStreamEntry(e.fields());
+                sink.check(event);
+            } catch (RuntimeException poison) {
+                deadLetter(e.shard(), e.id(), e.fields(), poison);
+                continue;
+            }
+            String key = event.table() + "\u0000" + event.key();
+            ShardEvent candidate = new ShardEvent(e.shard(), e.id(), event);
+            every.add(candidate);
+            ShardEvent current = byKey.get(key);
+            if (current == null || current.event().version() < event.version()) {
+                byKey.put(key, candidate);
+            }
+        }
+        if (!alreadyDone.isEmpty()) {
+            log.info("kv-engine[{}]: skipped {} entries already written by the sink", group,
+                    alreadyDone.values().stream().mapToInt(List::size).sum());
+        }
+        Map<Integer, SinkBatch.Position> positions = new LinkedHashMap<>();
+        last.forEach((shard, id) -> positions.put(shard, new SinkBatch.Position(id, fences.get(shard))));
+        List<ShardEvent> events = sink.coalesce() ? new ArrayList<>(byKey.values()) : every;
+        Outcome outcome = writeBatch(events, positions);
+        if (outcome == Outcome.FENCED || outcome == Outcome.ABANDONED) {
+            return;
+        }
+        long committedAt = System.currentTimeMillis();
+        for (ShardEvent e : events) {
+            commitLag.record(Math.max(0, committedAt - e.event().timestampMillis()), TimeUnit.MILLISECONDS);
+        }
+        ackAll(ids);
+        sink.afterCommit(new SinkBatch(events, positions));
+        for (java.util.function.Consumer<List<ShardEvent>> listener : commitListeners) {
+            listener.accept(events);
+        }
+        batchSize.record(events.size());
+        eventsWritten.increment(events.size());
+        batchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    private enum Outcome { WRITTEN, FENCED, ABANDONED }
+
+    /** Writes a batch, retrying transient failures and bisecting permanent ones; positions are committed last. */
+    private Outcome writeBatch(List<ShardEvent> events, Map<Integer, SinkBatch.Position> positions) {
+        Outcome outcome = attempt(new SinkBatch(events, positions), true);
+        if (outcome != null) {
+            return outcome;
+        }
+        // a permanent failure: find the poison entries, then record the positions on their own
+        Outcome bisected = bisect(events);
+        if (bisected != Outcome.WRITTEN) {
+            return bisected;
+        }
+        Outcome done = attempt(new SinkBatch(List.of(), positions), false);
+        return done == null ? Outcome.ABANDONED : done;
+    }
+
+    private Outcome bisect(List<ShardEvent> events) {
+        if (events.isEmpty()) {
+            return Outcome.WRITTEN;
+        }
+        Outcome outcome = attempt(new SinkBatch(events, Map.of()), true);
+        if (outcome != null) {
+            return outcome;
+        }
+        if (events.size() == 1) {
+            ShardEvent poison = events.get(0);
+            deadLetter(poison.shard(), poison.entryId(), poison.event().toStreamEntry(), lastPermanent);
+            return Outcome.WRITTEN;
+        }
+        int half = events.size() / 2;
+        Outcome first = bisect(events.subList(0, half));
+        if (first != Outcome.WRITTEN) {
+            return first;
+        }
+        return bisect(events.subList(half, events.size()));
+    }
+
+    private Exception lastPermanent;
+
+    /** Writes with retries; returns null on a permanent failure (when {@code permanentIsPoison}). */
+    private Outcome attempt(SinkBatch batch, boolean permanentIsPoison) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                sink.write(batch);
+                if (sinkFailing) {
+                    sinkFailing = false;
+                    log.info("kv-engine[{}]: sink {} is writing again", group, sink.name());
+                }
+                return Outcome.WRITTEN;
+            } catch (Exception e) {
+                ChangeSink.Failure kind = sink.classify(e);
+                if (kind == ChangeSink.Failure.FENCED) {
+                    log.warn("kv-engine[{}]: fenced out of shards {}: {}", group, batch.positions().keySet(), e.getMessage());
+                    batch.positions().keySet().forEach(owned::remove);
+                    return Outcome.FENCED;
+                }
+                if (kind == ChangeSink.Failure.PERMANENT && permanentIsPoison) {
+                    lastPermanent = e;
+                    return null;
+                }
+                retries.increment();
+                if (!sinkFailing || attempt % 20 == 0) {
+                    log.warn("kv-engine[{}]: sink {} failed ({}), retry {} in backoff", group, sink.name(), e.toString(), attempt + 1);
+                }
+                sinkFailing = true;
+                if (!running) {
+                    log.warn("kv-engine[{}]: stopping while the sink fails; {} events stay pending for the next owner", group,
+                            batch.events().size());
+                    return Outcome.ABANDONED;
+                }
+                sleep(backoff(attempt));
+            }
+        }
+    }
+
+    private long backoff(int attempt) {
+        long base = options.retryInitial().toMillis() << Math.min(attempt, 16);
+        long capped = Math.min(base, options.retryMax().toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private void deadLetter(int shard, String entryId, Map<String, String> fields, Exception error) {
+        deadLetters.add(shard, entryId, fields, error);
+        ack(shard, List.of(entryId));
+        deadLettered.increment();
+        log.warn("kv-engine[{}]: dead-lettered entry {} of shard {}: {}", group, entryId, shard, error == null ? "?" : error.toString());
+    }
+
+    /** Acknowledges the entries of several shards in one pipelined round trip. */
+    private void ackAll(Map<Integer, List<String>> ids) {
+        List<RedisFuture<Long>> futures = new ArrayList<>();
+        ids.forEach((shard, list) -> futures.add(redis().xack(keys.streamKey(shard), group, list.toArray(String[]::new))));
+        for (RedisFuture<Long> f : futures) {
+            await(f, "acknowledging");
+        }
+    }
+
+    private void ack(int shard, List<String> ids) {
+        if (!ids.isEmpty()) {
+            await(redis().xack(keys.streamKey(shard), group, ids.toArray(String[]::new)), "acknowledging shard " + shard);
+        }
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /** Trimming, lag metrics and the sink's housekeeping, off the processing thread. */
+    private void maintenanceLoop() {
+        while (running) {
+            try {
+                maintenance();
+            } catch (RuntimeException e) {
+                log.warn("kv-engine[{}]: maintenance failed: {}", group, e.toString());
+            }
+            sleep(options.maintenanceInterval().toMillis());
+        }
+    }
+
+    private void maintenance() {
+        Set<Integer> mine = ownedShards();
+        for (int shard : mine) {
+            trim(shard);
+        }
+        for (int s = 0; s < keys.shards(); s++) {
+            if (mine.contains(s)) {
+                updateLag(s);
+            } else {
+                lagEntries[s].set(0);
+                oldestAgeMillis[s].set(0);
+            }
+        }
+        sink.maintain(mine);
+    }
+
+    /** Trims the shard's stream below the oldest entry any consumer group still needs. */
+    private void trim(int shard) {
+        String stream = keys.streamKey(shard);
+        String keepFrom = null;
+        for (StreamGroups.Group g : streams.groups(stream)) {
+            String needed = g.pending() > 0 ? streams.oldestPending(stream, g.name()) : g.lastDelivered();
+            if (needed == null) {
+                return;
+            }
+            keepFrom = keepFrom == null || compareIds(needed, keepFrom) < 0 ? needed : keepFrom;
+        }
+        if (keepFrom != null && !keepFrom.equals("0-0")) {
+            await(redis().xtrim(stream, XTrimArgs.Builder.minId(keepFrom)), "trimming shard " + shard);
+        }
+    }
+
+    /** Backlog and oldest-entry age of a shard. */
+    private void updateLag(int shard) {
+        String stream = keys.streamKey(shard);
+        Optional<StreamGroups.Group> g = streams.group(stream, group);
+        long lag = g.isEmpty() ? await(redis().xlen(stream), "measuring shard " + shard) : streams.backlog(stream, g.get());
+        lagEntries[shard].set(lag);
+        oldestAgeMillis[shard].set(lag == 0 || g.isEmpty() ? 0 : streams.oldestAgeMillis(stream, g.get()));
+    }
+
+    private long backlog(int shard) {
+        return streams.backlog(keys.streamKey(shard), group);
+    }
+
+    static int compareIds(String a, String b) {
+        return StreamGroups.compareIds(a, b);
+    }
+
+    private RedisClusterAsyncCommands<String, String> redis() {
+        return kv.redis();
+    }
+
+    private <T> T await(RedisFuture<T> f, String what) {
+        return Futures.await(f, kv.options().commandTimeout(), what);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StreamEngine[" + group + "/" + me + ", sink " + sink.name() + ", shards " + ownedShards() + "]";
+    }
+}

@@ -1,0 +1,206 @@
+package io.kvframework.drainer;
+
+import static io.kvframework.drainer.Account.BALANCE;
+import static io.kvframework.drainer.Account.ID;
+import static io.kvframework.drainer.Account.NOTE;
+import static io.kvframework.drainer.Account.OWNER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvframework.core.ChangeEvent;
+import io.kvframework.redis.sql.SqlDialect;
+import io.kvframework.testkit.KvTest;
+import io.kvframework.testkit.MariaDb;
+import io.kvframework.testkit.RedisServer;
+import io.kvframework.testkit.TestNamespace;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+@KvTest
+class DrainerIT {
+
+    private static void everyOperation(DrainerFixture fx) throws Exception {
+        try (Drainer drainer = fx.drainer("d1").start()) {
+            fx.accounts.createWithKV(new Account("a", "ann", 10));
+            fx.accounts.createWithKV(new Account("b", "bob", 20));
+            fx.accounts.createWithKV(new Account("c", "cid", 30));
+            fx.accounts.updateOneWithKV(BALANCE.set(11L).and(NOTE.set("raised")), ID.eq("a"));
+            fx.accounts.updateWithKV(OWNER.set("ann"), ID.eq("b"));
+            fx.accounts.deleteWithKV(ID.eq("c"));
+            fx.accounts.createWithKV(new Account("d", "dan", 40));
+            fx.accounts.deleteWithKV(ID.eq("d"));
+            fx.accounts.createWithKV(new Account("d", "dora", 41));
+            assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(fx.database()).containsExactly(
+                    Map.entry("a", "ann|11|raised|2"),
+                    Map.entry("b", "ann|20|null|2"),
+                    Map.entry("d", "dora|41|null|3"));
+            assertThat(drainer.health()).isEqualTo(HealthState.OK);
+        }
+    }
+
+    @Test
+    void everyOperationDrainsToTheRightRowInPostgres(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 4)) {
+            everyOperation(fx);
+        }
+    }
+
+    @Test
+    void everyOperationDrainsToTheRightRowInMariaDb(RedisServer redis, @MariaDb DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 4)) {
+            everyOperation(fx);
+        }
+    }
+
+    @Test
+    void duplicatedAndReorderedDeliveryConverges(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 4)) {
+            DatabaseSink sink = new DatabaseSink(db, SqlDialect.POSTGRES, "test", List.of(Account.MODEL));
+            sink.createTables();
+            List<ShardEvent> events = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = "k" + (i % 5);
+                fx.accounts.createManyWithKV(List.of());
+                if (fx.accounts.findOneWithKV(ID.eq(id)).isEmpty()) {
+                    fx.accounts.createWithKV(new Account(id, "o", i));
+                } else {
+                    fx.accounts.updateOneWithKV(BALANCE.set((long) i), ID.eq(id));
+                }
+            }
+            fx.accounts.deleteWithKV(ID.eq("k4"));
+            for (int s = 0; s < fx.kv.keys().shards(); s++) {
+                for (var m : fx.redis.xrange(fx.kv.keys().streamKey(s), io.lettuce.core.Range.create("-", "+"))) {
+                    events.add(new ShardEvent(s, m.getId(), ChangeEvent.fromStreamEntry(m.getBody())));
+                }
+            }
+            List<ShardEvent> chaos = new ArrayList<>(events);
+            chaos.addAll(events);
+            Collections.shuffle(chaos, new Random(7));
+            for (ShardEvent e : chaos) {
+                sink.write(new SinkBatch(List.of(e), Map.of()));
+            }
+            Map<String, String> expected = new java.util.TreeMap<>();
+            for (int i = 0; i < 4; i++) {
+                Account a = fx.accounts.findOneWithKV(ID.eq("k" + i)).orElseThrow();
+                expected.put(a.id(), DrainerFixture.row(a));
+            }
+            assertThat(fx.database()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void poisonGoesToTheDeadLettersAndTheShardKeepsDraining(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1)) {
+            try (Drainer drainer = fx.drainer("d1")) {
+                drainer.createTables();
+                // the database refuses long notes: every event carrying one is poison until the column is widened
+                fx.dsl().execute("alter table accounts add constraint short_note check (note is null or length(note) < 10)");
+                drainer.start();
+                fx.accounts.createWithKV(new Account("a", "ann", 1));
+                fx.accounts.createWithKV(new Account("p", "poison", 2, "far too long a note", 0));
+                fx.accounts.createWithKV(new Account("b", "bob", 3));
+                fx.redis.xadd(fx.kv.keys().streamKey(0), Map.of("foreign", "entry"));
+                fx.accounts.createWithKV(new Account("c", "cid", 4));
+                assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+                assertThat(fx.database()).containsOnlyKeys("a", "b", "c");
+                List<DeadLetter> letters = drainer.deadLetters().list(10);
+                assertThat(letters).hasSize(2);
+                DeadLetter poison = letters.stream().filter(l -> "p".equals(l.originalFields().get("key"))).findFirst().orElseThrow();
+                assertThat(poison.error()).contains("short_note");
+                assertThat(poison.originalFields()).containsEntry("op", "c").containsKey("row");
+                assertThat(letters).anySatisfy(l -> assertThat(l.error()).contains("not a KV change event"));
+                assertThatThrownBy(() -> drainer.replay(poison)).hasMessageContaining("short_note");
+                assertThat(drainer.deadLetters().list(10)).hasSize(2);
+                fx.dsl().execute("alter table accounts drop constraint short_note");
+                assertThat(drainer.replay(poison)).isEqualTo(Drainer.ReplayResult.APPLIED);
+                assertThat(fx.database()).containsKey("p");
+                DeadLetter foreign = drainer.deadLetters().list(10).get(0);
+                assertThat(drainer.deadLetters().discard(foreign.shard(), foreign.id())).isTrue();
+                assertThat(drainer.deadLetters().list(10)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void trimmingWaitsForEveryGroup(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1)) {
+            EngineOptions options = DrainerFixture.fastEngine("d1").retainForGroups(List.of("analytics")).build();
+            try (Drainer drainer = Drainer.builder(fx.kv).models(Account.MODEL).createTables(true).engineOptions(options).build().start()) {
+                for (int i = 0; i < 50; i++) {
+                    fx.accounts.createWithKV(new Account("a" + i, "o", i));
+                }
+                assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+                Thread.sleep(600);
+                String stream = fx.kv.keys().streamKey(0);
+                // the analytics group has read nothing: every entry must stay
+                assertThat(fx.redis.xlen(stream)).isEqualTo(50);
+                var read = fx.redis.xreadgroup(io.lettuce.core.Consumer.from("analytics", "x"), io.lettuce.core.XReadArgs.Builder.count(30),
+                        io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(stream));
+                assertThat(read).hasSize(30);
+                fx.redis.xack(stream, "analytics", read.stream().limit(20).map(m -> m.getId()).toArray(String[]::new));
+                Thread.sleep(600);
+                // 20 acknowledged by both groups may go; the 10 read but unacknowledged and the 20 unread stay
+                assertThat(fx.redis.xlen(stream)).isEqualTo(30);
+                assertThat(fx.redis.xrange(stream, io.lettuce.core.Range.create("-", "+")).get(0).getId()).isEqualTo(read.get(20).getId());
+            }
+        }
+    }
+
+    @Test
+    void drainedRowsAndTombstonesLeaveRedisAfterTheirTtlAndReadsStillWork(RedisServer redis, DataSource db, TestNamespace ns)
+            throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2); Drainer drainer = fx.drainer("d1").start()) {
+            for (int i = 0; i < 20; i++) {
+                fx.accounts.createWithKV(new Account("a" + i, "ann", i));
+            }
+            fx.accounts.deleteWithKV(ID.eq("a0"));
+            assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (fx.redis.keys("{" + fx.namespace + ":*:r:*").size() > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(fx.redis.keys("{" + fx.namespace + ":*:r:*")).isEmpty();
+            assertThat(fx.redis.keys("{" + fx.namespace + ":*:i:*")).isEmpty();
+            assertThat(fx.accounts.findOneWithKV(ID.eq("a5")).map(Account::balance)).contains(5L);
+            assertThat(fx.accounts.findOneWithKV(ID.eq("a0"))).isEmpty();
+            assertThat(fx.accounts.findAllWithKV(OWNER.eq("ann"))).hasSize(19);
+        }
+    }
+
+    @Test
+    void aKeyDeletedLongAgoCanBeCreatedAgainAndReachesTheDatabase(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2); Drainer drainer = fx.drainer("d1").start()) {
+            fx.accounts.createWithKV(new Account("x", "ann", 1));
+            fx.accounts.updateOneWithKV(BALANCE.set(2L), ID.eq("x"));
+            fx.accounts.deleteWithKV(ID.eq("x"));
+            assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            // wait until Redis has forgotten the key entirely (its tombstone was evicted)
+            String row = fx.kv.keys().rowKey(fx.kv.keys().shard("accounts", "x"), "accounts", "x");
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (fx.redis.exists(row) > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(fx.redis.exists(row)).isZero();
+            Account again = fx.accounts.createWithKV(new Account("x", "bob", 5));
+            assertThat(again.version()).isEqualTo(4);
+            assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertThat(fx.database()).containsEntry("x", "bob|5|null|4");
+        }
+    }
+
+    @Test
+    void aSchemaThatDoesNotFitIsReportedAtStart(RedisServer redis, DataSource db, TestNamespace ns) {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1)) {
+            fx.dsl().execute("create table accounts (id varchar(100) primary key, owner varchar(100))");
+            assertThatThrownBy(() -> fx.drainer("d1").close()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("accounts lacks column(s) [balance, note, version]");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.kvframework.processortest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvframework.core.ColumnType;
+import io.kvframework.core.DuplicateKeyException;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.KvOptions;
+import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.testkit.KvTest;
+import io.kvframework.testkit.RedisServer;
+import io.kvframework.testkit.TestNamespace;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** What the generated Table and Repository classes do, against real Redis and PostgreSQL. */
+@KvTest
+class GeneratedRepositoryIT {
+
+    private static KvClient client(RedisServer redis, DataSource db, TestNamespace ns) {
+        KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(db)
+                .options(KvOptions.builder().namespace(ns.value()).shards(8).build()).build();
+        new SqlTable<>(CustomerTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+        new SqlTable<>(ShipmentTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+        return kv;
+    }
+
+    @Test
+    void generatedModelsDescribeTheRecords() {
+        assertThat(CustomerTable.MODEL.table()).isEqualTo("customers");
+        assertThat(CustomerTable.MODEL.columns()).extracting(c -> c.name())
+                .containsExactly("id", "email", "full_name", "tier", "loyalty_points", "preferences", "signed_up_at");
+        assertThat(CustomerTable.MODEL.key()).containsExactly(CustomerTable.ID);
+        assertThat(CustomerTable.MODEL.ttl()).contains(Duration.ofMinutes(10));
+        assertThat(CustomerTable.MODEL.indexes()).extracting(i -> i.name() + ":" + i.unique()).containsExactly("by_email:true", "by_tier:false");
+        assertThat(CustomerTable.PREFERENCES.type()).isEqualTo(ColumnType.JSON);
+        assertThat(CustomerTable.LOYALTY_POINTS.nullable()).isFalse();
+        assertThat(CustomerTable.FULL_NAME.nullable()).isFalse();
+        assertThat(CustomerTable.EMAIL.maxLength()).isEqualTo(320);
+        assertThat(ShipmentTable.MODEL.key()).containsExactly(ShipmentTable.ORDER_ID, ShipmentTable.SEQ);
+        assertThat(ShipmentTable.MODEL.indexes()).singleElement().satisfies(i -> assertThat(i.columnNames()).containsExactly("carrier", "ship_day"));
+        assertThat(ShipmentTable.LABEL.type()).isEqualTo(ColumnType.BYTES);
+        assertThat(ShipmentTable.TO.type()).isEqualTo(ColumnType.JSON);
+    }
+
+    @Test
+    void generatedRepositoryCreatesFindsUpdatesDeletes(RedisServer redis, DataSource db, TestNamespace ns) {
+        try (KvClient kv = client(redis, db, ns)) {
+            CustomerRepository customers = new CustomerRepository(kv);
+            Customer ada = new Customer("c1", "ada@example.com", "Ada", Customer.Tier.GOLD, 10,
+                    Map.of("news", List.of("weekly")), Instant.parse("2026-01-01T00:00:00Z"), 0);
+            Customer stored = customers.createWithKV(ada);
+            assertThat(stored.version()).isEqualTo(1);
+            assertThat(customers.findById("c1")).hasValueSatisfying(c -> {
+                assertThat(c.preferences()).containsEntry("news", List.of("weekly"));
+                assertThat(c.tier()).isEqualTo(Customer.Tier.GOLD);
+            });
+            assertThat(customers.findAllWithKV(CustomerTable.TIER.eq(Customer.Tier.GOLD))).extracting(Customer::id).containsExactly("c1");
+            assertThatThrownBy(() -> customers.createWithKV(new Customer("c2", "ada@example.com", "Other", null, 0, null, null, 0)))
+                    .isInstanceOf(DuplicateKeyException.class);
+            assertThat(customers.updateOneWithKV(CustomerTable.LOYALTY_POINTS.set(11), CustomerRepository.byKey("c1"), 1))
+                    .hasValueSatisfying(c -> assertThat(c.version()).isEqualTo(2));
+            assertThat(customers.deleteById("c1")).isTrue();
+            assertThat(customers.findById("c1")).isEmpty();
+
+            ShipmentRepository shipments = new ShipmentRepository(kv);
+            Shipment s = new Shipment("o1", 2, "ups", LocalDate.of(2026, 3, 1), new BigDecimal("1.25"),
+                    new Shipment.Address("Main St 1", "Oslo", "NO"), new byte[] {1, 2, 3});
+            shipments.createWithKV(s);
+            assertThat(shipments.findById("o1", 2)).hasValueSatisfying(found -> {
+                assertThat(found.to()).isEqualTo(s.to());
+                assertThat(found.label()).containsExactly(1, 2, 3);
+            });
+            assertThat(shipments.findAllWithKV(ShipmentTable.CARRIER.eq("ups").and(ShipmentTable.SHIP_DAY.eq(LocalDate.of(2026, 3, 1)))))
+                    .hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.kvframework.redis;
+
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.KvRepository;
+import io.kvframework.core.KvUnavailableException;
+import io.kvframework.core.UnknownTableException;
+import io.kvframework.redis.internal.RedisKvRepository;
+import io.kvframework.redis.sql.SqlDialect;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: one Redis connection (standalone or Cluster), an optional application
+ * {@link DataSource} for database reads, and the repositories of registered entities. Thread-safe;
+ * create one per application and close it at shutdown.
+ *
+ * <pre>{@code
+ * try (KvClient kv = KvClient.builder()
+ *         .redis(RedisURI.create("redis://localhost:6379"))
+ *         .dataSource(dataSource)
+ *         .build()) {
+ *     KvRepository<Order> orders = kv.repository(OrderTable.MODEL);
+ *     orders.createWithKV(new Order("o-1", "Oslo", Status.NEW));
+ * }
+ * }</pre>
+ */
+public final class KvClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("kv-redis");
+
+    private final KvOptions options;
+    private final KvKeys keys;
+    private final AutoCloseable redisClient;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final boolean cluster;
+    private final boolean ownsConnection;
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final DSLContext dsl;
+    private final Map<String, RedisKvRepository<?>> repositories = new ConcurrentHashMap<>();
+
+    private KvClient(Builder b) {
+        this.options = b.options;
+        this.keys = new KvKeys(options.namespace(), options.shards());
+        this.dataSource = b.dataSource;
+        if (b.connection != null) {
+            this.redisClient = null;
+            this.connection = b.connection;
+            this.ownsConnection = false;
+        } else if (b.clusterUris != null) {
+            RedisClusterClient client = RedisClusterClient.create(b.clusterUris);
+            this.redisClient = client::shutdown;
+            this.connection = connect(() -> client.connect(), b.clusterUris.toString());
+            this.ownsConnection = true;
+        } else {
+            RedisClient client = RedisClient.create(b.redisUri);
+            this.redisClient = client::shutdown;
+            this.connection = connect(client::connect, b.redisUri.toString());
+            this.ownsConnection = true;
+        }
+        this.connection.setTimeout(options.commandTimeout());
+        this.cluster = connection instanceof StatefulRedisClusterConnection;
+        this.async = cluster ? ((StatefulRedisClusterConnection<String, String>) connection).async()
+                : ((StatefulRedisConnection<String, String>) connection).async();
+        if (dataSource != null) {
+            this.dialect = b.dialect != null ? b.dialect : SqlDialect.detect(dataSource);
+            this.dsl = DSL.using(dataSource, dialect.jooq(), new Settings().withExecuteLogging(false));
+        } else {
+            this.dialect = null;
+            this.dsl = null;
+        }
+        LOG.info("kv-redis: client ready ({}, {}, database {})", cluster ? "Redis Cluster" : "Redis", options,
+                dialect == null ? "none" : dialect);
+    }
+
+    private static StatefulConnection<String, String> connect(java.util.function.Supplier<StatefulConnection<String, String>> connector,
+            String where) {
+        try {
+            return connector.get();
+        } catch (RuntimeException e) {
+            throw new KvUnavailableException("cannot connect to Redis at " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The repository of an entity; the model is registered on first use. */
+    @SuppressWarnings("unchecked")
+    public <E> KvRepository<E> repository(EntityModel<E> model) {
+        Objects.requireNonNull(model, "model");
+        RedisKvRepository<?> repo = repositories.computeIfAbsent(model.table(), t -> new RedisKvRepository<>(this, model));
+        if (repo.model() != model) {
+            throw new IllegalArgumentException("table " + model.table() + " is already registered with another entity model ("
+                    + repo.model().type().getName() + ")");
+        }
+        return (KvRepository<E>) repo;
+    }
+
+    /** The repository of a registered table. */
+    public KvRepository<?> repository(String table) {
+        RedisKvRepository<?> repo = repositories.get(table);
+        if (repo == null) {
+            throw new UnknownTableException("no entity is registered for table '" + table + "'; registered: " + repositories.keySet());
+        }
+        return repo;
+    }
+
+    /** Entity models registered so far. */
+    public List<EntityModel<?>> models() {
+        List<EntityModel<?>> models = new ArrayList<>();
+        repositories.values().forEach(r -> models.add(r.model()));
+        return models;
+    }
+
+    public KvOptions options() {
+        return options;
+    }
+
+    public KvKeys keys() {
+        return keys;
+    }
+
+    /** Whether the connection is to a Redis Cluster. */
+    public boolean isCluster() {
+        return cluster;
+    }
+
+    /** The async command interface of the shared connection (for the drainer and tools). */
+    public RedisClusterAsyncCommands<String, String> redis() {
+        return async;
+    }
+
+    /** The application's DataSource, or null when none was given (then reads never fall back). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The database dialect, or null without a DataSource. */
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** jOOQ over the DataSource, or null without one. */
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    @Override
+    public void close() {
+        if (ownsConnection) {
+            connection.close();
+            try {
+                redisClient.close();
+            } catch (Exception e) {
+                LOG.warn("kv-redis: closing the Redis client failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Builds a {@link KvClient}. */
+    public static final class Builder {
+        private RedisURI redisUri;
+        private List<RedisURI> clusterUris;
+        private StatefulConnection<String, String> connection;
+        private DataSource dataSource;
+        private SqlDialect dialect;
+        private KvOptions options = KvOptions.create();
+
+        private Builder() {
+        }
+
+        /** A standalone Redis (or a Sentinel-managed one, through a Sentinel RedisURI). */
+        public Builder redis(RedisURI uri) {
+            this.redisUri = uri;
+            return this;
+        }
+
+        /** A Redis Cluster, reached through any of these seed nodes. */
+        public Builder redisCluster(List<RedisURI> seeds) {
+            this.clusterUris = List.copyOf(seeds);
+            return this;
+        }
+
+        /** An existing connection (standalone or cluster) with String keys and values; it is not closed by the client. */
+        public Builder connection(StatefulConnection<String, String> connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        /** The application's DataSource, for reads that fall back to the database and for uniqueness checks. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = dataSource;
+            return this;
+        }
+
+        /** The dialect, when it should not be detected from the DataSource. */
+        public Builder dialect(SqlDialect dialect) {
+            this.dialect = dialect;
+            return this;
+        }
+
+        public Builder options(KvOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        public KvClient build() {
+            int sources = (redisUri != null ? 1 : 0) + (clusterUris != null ? 1 : 0) + (connection != null ? 1 : 0);
+            if (sources != 1) {
+                throw new IllegalArgumentException("KvClient needs exactly one of redis(uri), redisCluster(seeds) or connection(c); got "
+                        + sources);
+            }
+            if (clusterUris != null && clusterUris.isEmpty()) {
+                throw new IllegalArgumentException("KvClient.redisCluster needs at least one seed node");
+            }
+            return new KvClient(this);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.kvframework.redis;
+
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.IndexDefinition;
+import io.kvframework.core.InvalidValueException;
+import io.kvframework.core.internal.KeyEncoding;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The Redis key layout. Every key of shard {@code s} starts with the hash tag <code>{ns:s}</code>,
+ * so a row, its shard's stream, its index entries and its shard's key filter live in one hash slot
+ * and one Lua script can change them atomically, on Redis Cluster too.
+ *
+ * <pre>
+ * {ns:s}:r:&lt;table&gt;:&lt;pk&gt;                    row hash: one field per column, _v version, _d=1 tombstone
+ * {ns:s}:stream                          the shard's change stream
+ * {ns:s}:i:&lt;table&gt;:&lt;index&gt;:&lt;values&gt;       index set of primary keys in shard s
+ * {ns:s}:bloom                           key filter (bitmap) of shard s
+ * {ns:s}:expiry                          sorted set: cached rows to evict, by due time
+ * {ns:s}:mode                            hash: table → mode, for tables not in plain KV mode
+ * {ns:s}:u:&lt;table&gt;:&lt;index&gt;:&lt;values&gt;       owner of a unique value (s = shard of the value)
+ * </pre>
+ *
+ * {@code pk} is the primary key's parts, each percent-encoded ({@link KeyEncoding}) and joined by
+ * {@code :}; index values likewise, with {@code ~} for null. The shard of a row is
+ * {@code crc32c(table + ":" + pk) mod shards}.
+ */
+public final class KvKeys {
+    private final String namespace;
+    private final int shards;
+
+    public KvKeys(String namespace, int shards) {
+        this.namespace = namespace;
+        this.shards = shards;
+    }
+
+    public int shards() {
+        return shards;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The shard of a row. */
+    public int shard(String table, String pk) {
+        CRC32C crc = new CRC32C();
+        crc.update((table + ":" + pk).getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % shards);
+    }
+
+    public String tag(int shard) {
+        return "{" + namespace + ":" + shard + "}";
+    }
+
+    public String rowKey(int shard, String table, String pk) {
+        return tag(shard) + ":r:" + table + ":" + pk;
+    }
+
+    public String streamKey(int shard) {
+        return tag(shard) + ":stream";
+    }
+
+    public String bloomKey(int shard) {
+        return tag(shard) + ":bloom";
+    }
+
+    public String expiryKey(int shard) {
+        return tag(shard) + ":expiry";
+    }
+
+    /**
+     * Per-shard table modes (hash: table → {@code db}, {@code draining} or {@code checked}); absent
+     * means KV mode. Every shard holds the same content, so that the write script can read it in its
+     * own hash slot.
+     */
+    public String modeKey(int shard) {
+        return tag(shard) + ":mode";
+    }
+
+    /** Prefix of the index keys of {@code table} in {@code shard}; the index name and values follow. */
+    public String indexPrefix(int shard, String table) {
+        return tag(shard) + ":i:" + table + ":";
+    }
+
+    public String indexKey(int shard, String table, String index, String encodedValues) {
+        return indexPrefix(shard, table) + index + ":" + encodedValues;
+    }
+
+    /** The shard holding the claim of a unique value. */
+    public int uniqueShard(String table, String index, String encodedValues) {
+        return shard(table + ":" + index, encodedValues);
+    }
+
+    public String uniqueKey(String table, String index, String encodedValues) {
+        return tag(uniqueShard(table, index, encodedValues)) + ":u:" + table + ":" + index + ":" + encodedValues;
+    }
+
+    /** Every stream key, shard 0 first. */
+    public List<String> streamKeys() {
+        List<String> keys = new ArrayList<>(shards);
+        for (int s = 0; s < shards; s++) {
+            keys.add(streamKey(s));
+        }
+        return keys;
+    }
+
+    /** The encoded primary key of column values (by model position). */
+    public static String primaryKey(EntityModel<?> model, Object[] values) {
+        StringBuilder pk = new StringBuilder();
+        boolean first = true;
+        for (var column : model.key()) {
+            Object v = values[column.position()];
+            if (v == null) {
+                throw new InvalidValueException(column.qualified() + ": key column must not be null");
+            }
+            if (!first) {
+                pk.append(':');
+            }
+            first = false;
+            pk.append(KeyEncoding.encode(column.encode(v)));
+        }
+        return pk.toString();
+    }
+
+    /** The encoded values of an index over column values (by model position); null is {@code ~}. */
+    public static String indexValues(IndexDefinition index, Object[] values) {
+        StringBuilder out = new StringBuilder();
+        boolean first = true;
+        for (var column : index.columns()) {
+            Object v = values[column.position()];
+            if (!first) {
+                out.append(':');
+            }
+            first = false;
+            out.append(v == null ? KeyEncoding.NULL : KeyEncoding.encode(column.encode(v)));
+        }
+        return out.toString();
+    }
+
+    /** Splits an encoded primary key back into decoded canonical strings, one per key column. */
+    public static List<String> splitPrimaryKey(String pk) {
+        List<String> parts = new ArrayList<>();
+        for (String part : pk.split(":", -1)) {
+            parts.add(KeyEncoding.decode(part));
+        }
+        return parts;
+    }
+
+    /**
+     * Key-filter bit positions of a key: 4 positions by double hashing over a 64-bit FNV-1a hash with
+     * a SplitMix64 finaliser. (Not CRC32C: the shard is CRC32C of the same bytes, and CRC is linear,
+     * so positions derived from it would be correlated with the shard and with each other.)
+     */
+    public long[] filterBits(String table, String pk, int bitsPerShard) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : (table + ":" + pk).getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 30;
+        h *= 0xbf58476d1ce4e5b9L;
+        h ^= h >>> 27;
+        h *= 0x94d049bb133111ebL;
+        h ^= h >>> 31;
+        long h1 = h >>> 32;
+        long h2 = (h & 0xffffffffL) | 1;
+        long[] bits = new long[4];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = (h1 + i * h2) & (bitsPerShard - 1L);
+        }
+        return bits;
+    }
+}

@@ -1,0 +1,1170 @@
+package io.kvframework.redis.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.kvframework.core.Column;
+import io.kvframework.core.ColumnType;
+import io.kvframework.core.Condition;
+import io.kvframework.core.DuplicateKeyException;
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.IndexDefinition;
+import io.kvframework.core.InvalidValueException;
+import io.kvframework.core.KvException;
+import io.kvframework.core.KvRepository;
+import io.kvframework.core.KvUnavailableException;
+import io.kvframework.core.NonUniqueResultException;
+import io.kvframework.core.OptimisticLockException;
+import io.kvframework.core.UnindexedQueryException;
+import io.kvframework.core.UnknownColumnException;
+import io.kvframework.core.Update;
+import io.kvframework.core.Versioned;
+import io.kvframework.core.Where;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.KvKeys;
+import io.kvframework.redis.KvOptions;
+import io.kvframework.redis.sql.DbRow;
+import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.redis.sql.Tombstones;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * The Redis implementation of {@link KvRepository}. One Lua script per single-row write (one round
+ * trip); reads fetch candidates in pipelined round trips and merge the database by key and version.
+ */
+public final class RedisKvRepository<E> implements KvRepository<E> {
+    static final Script WRITE = Script.loadRowScript("write");
+    static final Script HYDRATE = Script.loadRowScript("hydrate");
+    static final Script CLAIM = Script.load("claim");
+    static final Script EVICT = Script.loadRowScript("evict");
+    private static final String PRUNE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end return 0";
+    /** A unique claim younger than this whose owner row does not show the value belongs to a write in flight. */
+    private static final long CLAIM_GRACE_MILLIS = 10_000;
+    private static final int MAX_COMBINATIONS = 10_000;
+    private static final Object NULL = new Object();
+
+    private final KvClient client;
+    private final EntityModel<E> model;
+    private final KvKeys keys;
+    private final KvOptions options;
+    private final SqlTable<E> sql;
+    private final List<String> indexArgs;
+    private final List<IndexDefinition> uniques;
+    private final Duration ttl;
+    private final String table;
+    private final Counter readsFromRedis;
+    private final Counter readsFromDatabase;
+    private final Counter readsMissed;
+    private final Counter creates;
+    private final Counter updates;
+    private final Counter deletes;
+
+    public RedisKvRepository(KvClient client, EntityModel<E> model) {
+        this.client = client;
+        this.model = model;
+        this.keys = client.keys();
+        this.options = client.options();
+        this.table = model.table();
+        this.sql = client.dsl() != null ? new SqlTable<>(model, client.dialect()) : null;
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(model.indexes().size()));
+        for (IndexDefinition index : model.indexes()) {
+            args.add(index.name());
+            args.add(Integer.toString(index.columns().size()));
+            args.addAll(index.columnNames());
+        }
+        this.indexArgs = List.copyOf(args);
+        this.uniques = model.indexes().stream().filter(IndexDefinition::unique).toList();
+        this.ttl = model.ttl().orElse(options.defaultTtl());
+        MeterRegistry registry = options.meterRegistry();
+        String reads = "reads answered: by-key reads by where the row came from, queries by whether the database was asked";
+        this.readsFromRedis = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "redis").register(registry);
+        this.readsFromDatabase = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "database")
+                .register(registry);
+        this.readsMissed = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "none").register(registry);
+        String writes = "rows written through the repository";
+        this.creates = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "create").register(registry);
+        this.updates = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "update").register(registry);
+        this.deletes = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "delete").register(registry);
+    }
+
+    @Override
+    public EntityModel<E> model() {
+        return model;
+    }
+
+    /** The SQL side of this entity, or null without a DataSource. */
+    public SqlTable<E> sqlTable() {
+        return sql;
+    }
+
+    private RedisClusterAsyncCommands<String, String> redis() {
+        return client.redis();
+    }
+
+    // ------------------------------------------------------------------ create
+
+    @Override
+    public E createWithKV(E entity) {
+        Object[] values = model.validate(entity);
+        List<String> fields = fieldPairs(values);
+        String pk = KvKeys.primaryKey(model, values);
+        List<String> acquired = claimUniques(pk, values, null);
+        try {
+            WriteResult r = awaitStatus(write("c", pk, -1, createMode(), fields, List.of()), "creating " + table + " " + pk);
+            r = finishCreate(r, pk, values, fields);
+            creates.increment();
+            return model.create(normalized(values), r.version());
+        } catch (RuntimeException e) {
+            release(acquired, pk);
+            throw e;
+        }
+    }
+
+    @Override
+    public List<E> createManyWithKV(List<E> entities) {
+        if (entities == null) {
+            throw new InvalidValueException(table + ": createManyWithKV(null)");
+        }
+        if (!uniques.isEmpty()) {
+            List<E> out = new ArrayList<>();
+            RuntimeException first = null;
+            for (E e : entities) {
+                try {
+                    out.add(createWithKV(e));
+                } catch (RuntimeException ex) {
+                    first = first == null ? ex : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return out;
+        }
+        List<Object[]> allValues = new ArrayList<>();
+        List<List<String>> allFields = new ArrayList<>();
+        for (E e : entities) {
+            Object[] values = model.validate(e);
+            allValues.add(values);
+            allFields.add(fieldPairs(values));
+        }
+        List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
+        for (int i = 0; i < allValues.size(); i++) {
+            futures.add(write("c", KvKeys.primaryKey(model, allValues.get(i)), -1, createMode(), allFields.get(i), List.of()));
+        }
+        List<E> out = new ArrayList<>();
+        RuntimeException first = null;
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                String pk = KvKeys.primaryKey(model, allValues.get(i));
+                WriteResult r = finishCreate(awaitStatus(futures.get(i), "creating " + table + " " + pk), pk, allValues.get(i),
+                        allFields.get(i));
+                out.add(model.create(normalized(allValues.get(i)), r.version()));
+                creates.increment();
+            } catch (RuntimeException ex) {
+                first = first == null ? ex : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return out;
+    }
+
+    private String createMode() {
+        if (sql == null) {
+            return "n";
+        }
+        return options.createCheck() == KvOptions.CreateCheck.DATABASE ? "d" : "b";
+    }
+
+    private WriteResult finishCreate(WriteResult r, String pk, Object[] values, List<String> fields) {
+        while (r.status().equals("mode")) {
+            if (!"draining".equals(r.streamId())) {
+                return createInDatabase(pk, values);
+            }
+            waitWhileSwitching(pk);
+            r = awaitStatus(write("c", pk, -1, createMode(), fields, List.of()), "creating " + table + " " + pk);
+        }
+        if (r.status().equals("check")) {
+            Optional<DbRow> existing = db(() -> sql.selectByKey(client.dsl(), keyValues(values)), "checking " + table + " " + pk);
+            if (existing.isPresent()) {
+                hydrate(pk, existing.get());
+                throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists (in the database)");
+            }
+            // a key deleted long ago (its tombstone evicted from Redis) goes on after its last version,
+            // or the drainer would take the new row for an event older than the delete
+            long deletedAt = lastDeletedVersion(pk);
+            r = awaitStatus(write("c", pk, deletedAt > 0 ? deletedAt : -1, "n", fields, List.of()), "creating " + table + " " + pk);
+        }
+        if (r.status().equals("dup")) {
+            throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists");
+        }
+        expectOk(r, "create", pk);
+        return r;
+    }
+
+    /** When the drainer's tombstone table was last found missing; asked again after 10 s. */
+    private volatile long tombstonesMissingSince;
+
+    private long lastDeletedVersion(String pk) {
+        if (System.currentTimeMillis() - tombstonesMissingSince < 10_000) {
+            return 0;
+        }
+        long v = db(() -> Tombstones.lastDeletedVersion(client.dsl(), table, pk), "checking deletes of " + table + " " + pk);
+        if (v < 0) {
+            tombstonesMissingSince = System.currentTimeMillis();
+            return 0;
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Optional<E> findOneWithKV(Where<E> where) {
+        return findOneVersionedWithKV(where).map(Versioned::entity);
+    }
+
+    @Override
+    public Optional<Versioned<E>> findOneVersionedWithKV(Where<E> where) {
+        Plan plan = plan(where);
+        if (plan.empty()) {
+            return Optional.empty();
+        }
+        if (plan.keys() != null && plan.keys().size() == 1) {
+            Object[] key = plan.keys().get(0);
+            Found f = readByKey(plan.pks().get(0), key, true);
+            return f != null && matches(where, f.values()) ? Optional.of(new Versioned<>(model.create(f.values(), f.version()), f.version()))
+                    : Optional.empty();
+        }
+        List<Found> found = search(where, plan, true, true);
+        if (found.size() > 1) {
+            throw new NonUniqueResultException(table + ": " + found.size() + " rows match " + where + "; expected at most one");
+        }
+        return found.stream().findFirst().map(f -> new Versioned<>(model.create(f.values(), f.version()), f.version()));
+    }
+
+    @Override
+    public List<E> findAllWithKV(Where<E> where) {
+        return entities(search(where, plan(where), true, true));
+    }
+
+    @Override
+    public List<E> findAllFromKvRedis(Where<E> where) {
+        return entities(search(where, plan(where), false, true));
+    }
+
+    private List<E> entities(List<Found> found) {
+        List<E> out = new ArrayList<>(found.size());
+        for (Found f : found) {
+            out.add(model.create(f.values(), f.version()));
+        }
+        return out;
+    }
+
+    /** The live row with this key: Redis when Redis knows the key, else the database (cached back). */
+    private Found readByKey(String pk, Object[] key) {
+        return readByKey(pk, key, false);
+    }
+
+    /** {@code count}: an application read, counted in {@code kv.reads} by where the answer came from. */
+    private Found readByKey(String pk, Object[] key, boolean count) {
+        RedisRow row = fetch(List.of(pk)).get(pk);
+        if (row != null) {
+            if (count) {
+                (row.tombstone() ? readsMissed : readsFromRedis).increment();
+            }
+            return row.tombstone() ? null : new Found(pk, row.values(), row.version(), true);
+        }
+        if (sql == null) {
+            if (count) {
+                readsMissed.increment();
+            }
+            return null;
+        }
+        Optional<DbRow> db = db(() -> sql.selectByKey(client.dsl(), key), "reading " + table + " " + pk);
+        if (count) {
+            (db.isEmpty() ? readsMissed : readsFromDatabase).increment();
+        }
+        if (db.isEmpty()) {
+            return null;
+        }
+        long held = hydrate(pk, db.get());
+        if (held == -1) {
+            // database mode: the row is not cached
+            return new Found(pk, db.get().values(), db.get().version(), false);
+        }
+        if (held != db.get().version()) {
+            RedisRow now = fetch(List.of(pk)).get(pk);
+            if (now == null || now.tombstone()) {
+                return null;
+            }
+            return new Found(pk, now.values(), now.version(), true);
+        }
+        return new Found(pk, db.get().values(), db.get().version(), true);
+    }
+
+    /** Rows matching {@code where}: Redis candidates, then (optionally) the database merged by key. */
+    private List<Found> search(Where<E> where, Plan plan, boolean includeDb) {
+        return search(where, plan, includeDb, false);
+    }
+
+    /** {@code count}: an application read, counted in {@code kv.reads}. */
+    private List<Found> search(Where<E> where, Plan plan, boolean includeDb, boolean count) {
+        if (plan.empty()) {
+            return List.of();
+        }
+        List<String> candidates = plan.pks() != null ? plan.pks() : indexMembers(plan);
+        Map<String, RedisRow> rows = fetch(candidates);
+        Map<String, Found> out = new LinkedHashMap<>();
+        Set<String> known = new HashSet<>();
+        for (Map.Entry<String, RedisRow> e : rows.entrySet()) {
+            RedisRow row = e.getValue();
+            if (row == null) {
+                if (plan.index() != null) {
+                    prune(e.getKey(), plan);
+                }
+                continue;
+            }
+            known.add(e.getKey());
+            if (!row.tombstone() && matches(where, row.values())) {
+                out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
+            }
+        }
+        boolean allKeysKnown = plan.pks() != null && known.size() == plan.pks().size();
+        boolean askDatabase = includeDb && sql != null && !allKeysKnown;
+        if (count) {
+            (askDatabase ? readsFromDatabase : readsFromRedis).increment();
+        }
+        if (askDatabase) {
+            List<DbRow> dbRows = db(() -> sql.select(client.dsl(), where), "querying " + table + " where " + where);
+            Map<String, DbRow> unknown = new LinkedHashMap<>();
+            for (DbRow db : dbRows) {
+                String pk = KvKeys.primaryKey(model, db.values());
+                if (!known.contains(pk)) {
+                    unknown.put(pk, db);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                Map<String, RedisRow> newer = fetch(new ArrayList<>(unknown.keySet()));
+                for (Map.Entry<String, DbRow> e : unknown.entrySet()) {
+                    RedisRow row = newer.get(e.getKey());
+                    if (row == null) {
+                        out.put(e.getKey(), new Found(e.getKey(), e.getValue().values(), e.getValue().version(), false));
+                    } else if (!row.tombstone() && matches(where, row.values())) {
+                        out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private boolean matches(Where<E> where, Object[] values) {
+        for (Condition c : where.conditions()) {
+            if (!c.test(values[c.column().position()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Primary keys in the index sets of the plan's value tuples. A row's index entries all live in its
+     * shard, so one SUNION per shard (atomic, one hash slot) sees each row under exactly its current
+     * values; on standalone Redis one SUNION covers every shard.
+     */
+    private List<String> indexMembers(Plan plan) {
+        List<List<String>> byShard = new ArrayList<>();
+        for (int s = 0; s < keys.shards(); s++) {
+            List<String> shardKeys = new ArrayList<>();
+            for (String tuple : plan.tuples()) {
+                shardKeys.add(keys.indexKey(s, table, plan.index().name(), tuple));
+            }
+            byShard.add(shardKeys);
+        }
+        Set<String> members = new LinkedHashSet<>();
+        String what = "reading index " + plan.index().name() + " of " + table;
+        if (!client.isCluster()) {
+            members.addAll(await(redis().sunion(byShard.stream().flatMap(List::stream).toArray(String[]::new)), what));
+        } else {
+            List<RedisFuture<Set<String>>> futures = new ArrayList<>();
+            for (List<String> shardKeys : byShard) {
+                futures.add(redis().sunion(shardKeys.toArray(String[]::new)));
+            }
+            for (RedisFuture<Set<String>> f : futures) {
+                members.addAll(await(f, what));
+            }
+        }
+        return new ArrayList<>(members);
+    }
+
+    private void prune(String pk, Plan plan) {
+        int shard = keys.shard(table, pk);
+        for (String tuple : plan.tuples()) {
+            String[] k = {keys.rowKey(shard, table, pk), keys.indexKey(shard, table, plan.index().name(), tuple)};
+            await(redis().<Long>eval(PRUNE, ScriptOutputType.INTEGER, k, pk), "removing a stale index entry of " + table);
+        }
+    }
+
+    /** Redis rows by primary key, fetched in one pipelined round trip; absent keys map to null. */
+    private Map<String, RedisRow> fetch(List<String> pks) {
+        List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(pks.size());
+        for (String pk : pks) {
+            futures.add(redis().hgetall(keys.rowKey(keys.shard(table, pk), table, pk)));
+        }
+        Map<String, RedisRow> out = new LinkedHashMap<>();
+        for (int i = 0; i < pks.size(); i++) {
+            Map<String, String> hash = await(futures.get(i), "reading " + table + " " + pks.get(i));
+            out.put(pks.get(i), hash.isEmpty() ? null : decode(hash));
+        }
+        return out;
+    }
+
+    private RedisRow decode(Map<String, String> hash) {
+        Object[] values = new Object[model.columns().size()];
+        for (Column<E, ?> c : model.columns()) {
+            String text = hash.get(c.name());
+            if (text != null) {
+                values[c.position()] = c.decode(text);
+            }
+        }
+        String v = hash.get("_v");
+        return new RedisRow(values, v == null ? 0 : Long.parseLong(v), "1".equals(hash.get("_d")));
+    }
+
+    private long hydrate(String pk, DbRow row) {
+        int shard = keys.shard(table, pk);
+        List<String> args = new ArrayList<>();
+        args.add(table);
+        args.add(pk);
+        args.add(Long.toString(row.version()));
+        args.add(Long.toString(System.currentTimeMillis() + ttl.toMillis()));
+        args.add(keys.indexPrefix(shard, table));
+        addFilterBits(args, pk);
+        args.addAll(indexArgs);
+        List<String> fields = fieldPairs(row.values());
+        args.add(Integer.toString(fields.size() / 2));
+        args.addAll(fields);
+        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
+        List<Object> reply = await(HYDRATE.run(redis(), k, args.toArray(String[]::new)), "caching " + table + " " + pk);
+        return (Long) reply.get(0);
+    }
+
+    /**
+     * Removes a cached row and its index entries from Redis if its version is still {@code version}
+     * (any version when negative), and removes {@code scheduleMember} from the shard's expiry
+     * schedule. Returns 1 when evicted, 0 when absent, -1 when the row has changed since.
+     */
+    public long evict(String pk, long version, String scheduleMember) {
+        int shard = keys.shard(table, pk);
+        List<String> args = new ArrayList<>();
+        args.add(pk);
+        args.add(version < 0 ? "" : Long.toString(version));
+        args.add(scheduleMember == null ? "" : scheduleMember);
+        args.add(keys.indexPrefix(shard, table));
+        args.addAll(indexArgs);
+        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard)};
+        return (Long) await(EVICT.run(redis(), k, args.toArray(String[]::new)), "evicting " + table + " " + pk).get(0);
+    }
+
+    /** The encoded primary key of an entity. */
+    public String primaryKeyOf(E entity) {
+        return KvKeys.primaryKey(model, model.values(entity));
+    }
+
+    // ------------------------------------------------------------------ updates and deletes
+
+    @Override
+    public Optional<E> updateOneWithKV(Update<E> set, Where<E> where) {
+        return updateOne(set, where, -1);
+    }
+
+    @Override
+    public Optional<E> updateOneWithKV(Update<E> set, Where<E> where, long expectedVersion) {
+        if (expectedVersion < 1) {
+            throw new InvalidValueException(table + ": expected version must be >= 1, got " + expectedVersion);
+        }
+        return updateOne(set, where, expectedVersion);
+    }
+
+    private Optional<E> updateOne(Update<E> set, Where<E> where, long expected) {
+        Assignments a = assignments(set);
+        Plan plan = plan(where);
+        for (int attempt = 0; attempt <= options.conflictRetries(); attempt++) {
+            List<Found> found = search(where, plan, true);
+            if (found.isEmpty()) {
+                if (expected >= 0) {
+                    throw new OptimisticLockException(table + ": no row matches " + where + " (expected version " + expected + ")");
+                }
+                return Optional.empty();
+            }
+            if (found.size() > 1) {
+                throw new NonUniqueResultException(table + ": " + found.size() + " rows match " + where + "; updateOne expects at most one");
+            }
+            Found f = found.get(0);
+            // a where-clause of key equalities needs no re-check: the script updates whatever version is current
+            // (with unique indexes the claims depend on the values read, so the version stays guarded)
+            long guard = expected >= 0 ? expected : keyOnly(where) && uniques.isEmpty() ? -1 : f.version();
+            WriteResult r = applyUpdate(f, a, guard);
+            if (r.status().equals("ok")) {
+                updates.increment();
+                return Optional.of(model.create(r.values(), r.version()));
+            }
+            if (r.status().equals("retry")) {
+                continue;
+            }
+            if (expected >= 0) {
+                throw new OptimisticLockException(table + " " + f.pk() + ": expected version " + expected + " but the row has "
+                        + (r.status().equals("gone") ? "been deleted" : "version " + r.version()));
+            }
+            backoff(attempt);
+        }
+        throw new KvException(table + ": update of " + where + " lost " + (options.conflictRetries() + 1)
+                + " races with concurrent writers in a row; try again");
+    }
+
+    @Override
+    public List<E> updateWithKV(Update<E> set, Where<E> where) {
+        Assignments a = assignments(set);
+        List<E> out = new ArrayList<>();
+        for (Found f : search(where, plan(where), true)) {
+            Found current = f;
+            for (int attempt = 0; current != null; attempt++) {
+                WriteResult r = applyUpdate(current, a, current.version());
+                if (r.status().equals("ok")) {
+                    updates.increment();
+                    out.add(model.create(r.values(), r.version()));
+                    break;
+                }
+                giveUpAfter(attempt, current.pk());
+                current = reread(current.pk(), where);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int deleteWithKV(Where<E> where) {
+        int deleted = 0;
+        for (Found f : search(where, plan(where), true)) {
+            Found current = f;
+            for (int attempt = 0; current != null; attempt++) {
+                if (!current.inRedis()) {
+                    hydrate(current.pk(), new DbRow(current.values(), current.version()));
+                }
+                WriteResult r = awaitWrite(write("d", current.pk(), current.version(), "n", List.of(), List.of()),
+                        "deleting " + table + " " + current.pk());
+                if (r.status().equals("mode")) {
+                    if ("draining".equals(r.streamId())) {
+                        waitWhileSwitching(current.pk());
+                    } else {
+                        r = deleteInDatabase(current);
+                    }
+                }
+                if (r.status().equals("ok")) {
+                    deleted++;
+                    deletes.increment();
+                    releaseUniques(current.pk(), current.values(), null);
+                    break;
+                }
+                giveUpAfter(attempt, current.pk());
+                current = reread(current.pk(), where);
+            }
+        }
+        return deleted;
+    }
+
+    private void giveUpAfter(int attempt, String pk) {
+        if (attempt >= options.conflictRetries()) {
+            throw new KvException(table + " " + pk + ": lost " + (attempt + 1) + " races with concurrent writers in a row; try again");
+        }
+        backoff(attempt);
+    }
+
+    /** Lets the winner of a race finish before trying again: a short random pause that grows with the attempts. */
+    private static void backoff(int attempt) {
+        long micros = java.util.concurrent.ThreadLocalRandom.current().nextLong(50, 200L << Math.min(attempt, 6));
+        java.util.concurrent.locks.LockSupport.parkNanos(micros * 1000);
+    }
+
+    /** Whether {@code where} is only equalities on the key columns (then the row is fixed by the key alone). */
+    private boolean keyOnly(Where<E> where) {
+        for (Condition c : where.conditions()) {
+            if (c.op() != Condition.Op.EQ || !model.key().contains(c.column())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The row with this key as it is now, if it still matches {@code where}. */
+    private Found reread(String pk, Where<E> where) {
+        Object[] key = keyValuesOf(pk);
+        Found f = readByKey(pk, key);
+        return f != null && matches(where, f.values()) ? f : null;
+    }
+
+    private WriteResult applyUpdate(Found f, Assignments a, long expectedVersion) {
+        if (!f.inRedis()) {
+            hydrate(f.pk(), new DbRow(f.values(), f.version()));
+        }
+        Object[] after = f.values().clone();
+        a.values().forEach((column, value) -> after[column.position()] = value);
+        List<String> acquired = claimUniques(f.pk(), after, f.values());
+        WriteResult r;
+        try {
+            r = awaitWrite(write("u", f.pk(), expectedVersion, "n", a.sets(), a.clears()), "updating " + table + " " + f.pk());
+        } catch (RuntimeException e) {
+            release(acquired, f.pk());
+            throw e;
+        }
+        if (r.status().equals("mode")) {
+            release(acquired, f.pk());
+            if ("draining".equals(r.streamId())) {
+                waitWhileSwitching(f.pk());
+                return new WriteResult("retry", 0, null, null);
+            }
+            return updateInDatabase(f, a, expectedVersion >= 0 ? expectedVersion : f.version());
+        }
+        if (!r.status().equals("ok")) {
+            release(acquired, f.pk());
+            if (!Set.of("conflict", "missing", "gone").contains(r.status())) {
+                throw new KvException(table + " " + f.pk() + ": unexpected update status " + r.status());
+            }
+            return r;
+        }
+        releaseUniques(f.pk(), f.values(), after);
+        return r;
+    }
+
+    private Assignments assignments(Update<E> set) {
+        if (set == null || set.assignments().isEmpty()) {
+            throw new InvalidValueException(table + ": an update needs at least one column to set");
+        }
+        List<String> sets = new ArrayList<>();
+        List<String> clears = new ArrayList<>();
+        Map<Column<?, ?>, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<Column<E, ?>, Object> e : set.assignments().entrySet()) {
+            Column<E, ?> c = e.getKey();
+            if (!model.owns(c)) {
+                throw new UnknownColumnException(table + ": column " + c.qualified() + " does not belong to this entity");
+            }
+            if (model.key().contains(c)) {
+                throw new InvalidValueException(c.qualified() + ": key columns cannot be updated; delete the row and create it with the new key");
+            }
+            Object v = normalize(c, e.getValue());
+            values.put(c, v);
+            if (v == null) {
+                clears.add(c.name());
+            } else {
+                sets.add(c.name());
+                sets.add(encodeChecked(c, v));
+            }
+        }
+        return new Assignments(sets, clears, values);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object normalize(Column c, Object v) {
+        return c.normalize(v);
+    }
+
+    // ------------------------------------------------------------------ database mode
+
+    /** Waits while the table switches between KV and database mode (writes are held back meanwhile). */
+    private void waitWhileSwitching(String pk) {
+        String modeKey = keys.modeKey(keys.shard(table, pk));
+        long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!"draining".equals(await(redis().hget(modeKey, table), "reading the mode of " + table))) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        throw new KvUnavailableException(table + ": the table is switching between KV and database mode and did not finish within "
+                + options.commandTimeout().toMillis() + " ms; try again");
+    }
+
+    private org.jooq.DSLContext dbRequired() {
+        if (sql == null) {
+            throw new KvException(table + " is in database mode but the KvClient has no DataSource");
+        }
+        return client.dsl();
+    }
+
+    private WriteResult createInDatabase(String pk, Object[] values) {
+        org.jooq.DSLContext dsl = dbRequired();
+        return db(() -> dsl.transactionResult(cfg -> {
+            org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
+            if (sql.selectByKey(tx, keyValues(values)).isPresent()) {
+                throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists (in the database)");
+            }
+            for (IndexDefinition index : uniques) {
+                if (!hasNull(index, values)) {
+                    Where<E> byValue = null;
+                    for (Column<?, ?> c : index.columns()) {
+                        @SuppressWarnings("unchecked")
+                        Column<E, Object> col = (Column<E, Object>) c;
+                        byValue = byValue == null ? col.eq(values[c.position()]) : byValue.and(col.eq(values[c.position()]));
+                    }
+                    if (!sql.select(tx, byValue).isEmpty()) {
+                        throw duplicateUnique(index, values);
+                    }
+                }
+            }
+            long version = Math.max(0, Tombstones.lastDeletedVersion(tx, table, pk)) + 1;
+            sql.insert(tx, values, version).execute();
+            return new WriteResult("ok", version, null, normalized(values));
+        }), "creating " + table + " " + pk + " in the database");
+    }
+
+    private WriteResult updateInDatabase(Found f, Assignments a, long expectedVersion) {
+        org.jooq.DSLContext dsl = dbRequired();
+        Object[] key = keyValues(f.values());
+        int updated = db(() -> sql.updateIfVersion(dsl, key, a.values(), expectedVersion).execute(), "updating " + table + " " + f.pk());
+        if (updated == 0) {
+            return new WriteResult("conflict", -1, null, null);
+        }
+        DbRow row = db(() -> sql.selectByKey(dsl, key), "reading " + table + " " + f.pk()).orElseThrow(
+                () -> new KvException(table + " " + f.pk() + ": the row vanished right after its update"));
+        return new WriteResult("ok", row.version(), null, row.values());
+    }
+
+    private WriteResult deleteInDatabase(Found f) {
+        org.jooq.DSLContext dsl = dbRequired();
+        Object[] key = keyValues(f.values());
+        return db(() -> dsl.transactionResult(cfg -> {
+            org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
+            if (sql.deleteIfVersion(tx, key, f.version()).execute() == 0) {
+                return new WriteResult("conflict", -1, null, null);
+            }
+            Tombstones.remember(tx, table, Tombstones.keyHash(f.pk()), f.version() + 1, System.currentTimeMillis());
+            return new WriteResult("ok", f.version() + 1, null, null);
+        }), "deleting " + table + " " + f.pk() + " in the database");
+    }
+
+    // ------------------------------------------------------------------ unique indexes
+
+    /** Claims the unique values of {@code values} that {@code before} did not hold; returns the claim keys newly taken. */
+    private List<String> claimUniques(String pk, Object[] values, Object[] before) {
+        List<String> acquired = new ArrayList<>();
+        if (uniques.isEmpty()) {
+            return acquired;
+        }
+        try {
+            for (IndexDefinition index : uniques) {
+                if (hasNull(index, values)) {
+                    continue;
+                }
+                String enc = KvKeys.indexValues(index, values);
+                if (before != null && !hasNull(index, before) && enc.equals(KvKeys.indexValues(index, before))) {
+                    continue;
+                }
+                claim(pk, index, enc, values, acquired);
+            }
+            return acquired;
+        } catch (RuntimeException e) {
+            release(acquired, pk);
+            throw e;
+        }
+    }
+
+    private void claim(String pk, IndexDefinition index, String enc, Object[] values, List<String> acquired) {
+        String claimKey = keys.uniqueKey(table, index.name(), enc);
+        int shard = keys.uniqueShard(table, index.name(), enc);
+        String[] k = {claimKey, keys.bloomKey(shard)};
+        List<String> args = new ArrayList<>(List.of(pk, "claim", ""));
+        for (long bit : keys.filterBits(table + ":" + index.name(), enc, options.keyFilterBits())) {
+            args.add(Long.toString(bit));
+        }
+        String mode = "claim";
+        String previous = "";
+        for (int attempt = 0; attempt < 8; attempt++) {
+            args.set(1, mode);
+            args.set(2, previous);
+            List<Object> r = await(CLAIM.run(redis(), k, args.toArray(String[]::new)), "claiming " + index.name() + " of " + table);
+            String status = (String) r.get(0);
+            if (status.equals("own")) {
+                return;
+            }
+            if (status.equals("new")) {
+                acquired.add(claimKey);
+                boolean seen = r.size() > 1 || options.createCheck() == KvOptions.CreateCheck.DATABASE;
+                if (seen && sql != null) {
+                    checkUniqueInDatabase(pk, index, enc, values);
+                }
+                return;
+            }
+            String owner = (String) r.get(1);
+            long age = (Long) r.get(2);
+            if (age < CLAIM_GRACE_MILLIS || ownerHolds(owner, index, enc)) {
+                throw duplicateUnique(index, values);
+            }
+            mode = "takeover";
+            previous = owner;
+        }
+        throw new KvException(table + ": could not claim " + index.name() + " after repeated races");
+    }
+
+    private void checkUniqueInDatabase(String pk, IndexDefinition index, String enc, Object[] values) {
+        Where<E> where = null;
+        for (Column<?, ?> c : index.columns()) {
+            @SuppressWarnings("unchecked")
+            Column<E, Object> col = (Column<E, Object>) c;
+            Where<E> w = col.eq(values[c.position()]);
+            where = where == null ? w : where.and(w);
+        }
+        Where<E> byValue = where;
+        for (DbRow db : db(() -> sql.select(client.dsl(), byValue), "checking " + index.name() + " of " + table)) {
+            String other = KvKeys.primaryKey(model, db.values());
+            if (!other.equals(pk) && ownerHolds(other, index, enc)) {
+                throw duplicateUnique(index, values);
+            }
+        }
+    }
+
+    /** Whether the row {@code owner} currently has {@code enc} as its value of {@code index}. */
+    private boolean ownerHolds(String owner, IndexDefinition index, String enc) {
+        Found f = readByKey(owner, keyValuesOf(owner));
+        return f != null && !hasNull(index, f.values()) && KvKeys.indexValues(index, f.values()).equals(enc);
+    }
+
+    private DuplicateKeyException duplicateUnique(IndexDefinition index, Object[] values) {
+        List<String> parts = new ArrayList<>();
+        for (Column<?, ?> c : index.columns()) {
+            parts.add(c.name() + "=" + values[c.position()]);
+        }
+        return new DuplicateKeyException(table + ": unique index " + index.name() + " already has " + String.join(", ", parts));
+    }
+
+    /** Releases the claims of {@code before}'s unique values that {@code after} (null: none) no longer holds. */
+    private void releaseUniques(String pk, Object[] before, Object[] after) {
+        List<String> stale = new ArrayList<>();
+        for (IndexDefinition index : uniques) {
+            if (hasNull(index, before)) {
+                continue;
+            }
+            String enc = KvKeys.indexValues(index, before);
+            if (after != null && !hasNull(index, after) && enc.equals(KvKeys.indexValues(index, after))) {
+                continue;
+            }
+            stale.add(keys.uniqueKey(table, index.name(), enc));
+        }
+        release(stale, pk);
+    }
+
+    private void release(List<String> claimKeys, String pk) {
+        for (String claimKey : claimKeys) {
+            try {
+                await(CLAIM.run(redis(), new String[] {claimKey, claimKey}, pk, "release", ""), "releasing a unique claim of " + table);
+            } catch (RuntimeException e) {
+                // a claim left behind is taken over once its owner row no longer shows the value
+            }
+        }
+    }
+
+    private static boolean hasNull(IndexDefinition index, Object[] values) {
+        for (Column<?, ?> c : index.columns()) {
+            if (values[c.position()] == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ the write script
+
+    private CompletableFuture<List<Object>> write(String op, String pk, long expected, String mode, List<String> sets, List<String> clears) {
+        int shard = keys.shard(table, pk);
+        List<String> args = new ArrayList<>(16 + indexArgs.size() + sets.size() + clears.size());
+        args.add(op);
+        args.add(expected < 0 ? "" : Long.toString(expected));
+        args.add(table);
+        args.add(pk);
+        args.add(mode);
+        args.add(keys.indexPrefix(shard, table));
+        if (op.equals("c")) {
+            addFilterBits(args, pk);
+        } else {
+            args.add("0");
+        }
+        args.addAll(indexArgs);
+        args.add(Integer.toString(sets.size() / 2));
+        args.addAll(sets);
+        args.add(Integer.toString(clears.size()));
+        args.addAll(clears);
+        String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
+        // the reply is decoded by the caller (await), not on the connection's event loop, which all callers share
+        return WRITE.run(redis(), k, args.toArray(String[]::new));
+    }
+
+    private void addFilterBits(List<String> args, String pk) {
+        long[] bits = keys.filterBits(table, pk, options.keyFilterBits());
+        args.add(Integer.toString(bits.length));
+        for (long b : bits) {
+            args.add(Long.toString(b));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private WriteResult writeResult(List<Object> reply, boolean decodeRow) {
+        String status = (String) reply.get(0);
+        long version = (Long) reply.get(1);
+        if (status.equals("mode")) {
+            // the table is in database mode ('db') or switching ('draining'); the mode travels in the id slot
+            return new WriteResult(status, 0, (String) reply.get(2), null);
+        }
+        if (!status.equals("ok") || !decodeRow) {
+            return new WriteResult(status, version, status.equals("ok") ? (String) reply.get(2) : null, null);
+        }
+        List<Object> flat = (List<Object>) reply.get(3);
+        Map<String, String> hash = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            hash.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return new WriteResult(status, version, (String) reply.get(2), decode(hash).values());
+    }
+
+    private void expectOk(WriteResult r, String what, String pk) {
+        if (!r.status().equals("ok")) {
+            throw new KvException(table + " " + pk + ": " + what + " returned unexpected status " + r.status());
+        }
+    }
+
+    private WriteResult awaitWrite(CompletableFuture<List<Object>> f, String what) {
+        return writeResult(Futures.await(f, options.commandTimeout(), what), true);
+    }
+
+    /** The status and version of a write reply, without decoding the row image (creates know their values). */
+    private WriteResult awaitStatus(CompletableFuture<List<Object>> f, String what) {
+        return writeResult(Futures.await(f, options.commandTimeout(), what), false);
+    }
+
+    private <T> T await(RedisFuture<T> f, String what) {
+        return Futures.await(f, options.commandTimeout(), what);
+    }
+
+    private <T> T await(java.util.concurrent.CompletionStage<T> f, String what) {
+        return Futures.await(f, options.commandTimeout(), what);
+    }
+
+    private <T> T db(java.util.function.Supplier<T> query, String what) {
+        try {
+            return query.get();
+        } catch (DataAccessException e) {
+            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
+                throw new DuplicateKeyException(table + ": the database refused " + what + " as a duplicate: " + e.getMessage());
+            }
+            throw new KvUnavailableException("database failed while " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /** Field/value pairs of the non-null columns, sizes checked. */
+    private List<String> fieldPairs(Object[] values) {
+        List<String> fields = new ArrayList<>(values.length * 2);
+        for (Column<E, ?> c : model.columns()) {
+            Object v = values[c.position()];
+            if (v != null) {
+                fields.add(c.name());
+                fields.add(encodeChecked(c, v));
+            }
+        }
+        return fields;
+    }
+
+    private String encodeChecked(Column<?, ?> c, Object v) {
+        String text = c.encode(v);
+        if (c.maxLength() < 0) {
+            int length = switch (c.type()) {
+                case STRING, JSON -> text.length();
+                case BYTES -> ((byte[]) v).length;
+                default -> 0;
+            };
+            if (length > options.maxValueLength()) {
+                throw new InvalidValueException(c.qualified() + ": value of length " + length + " exceeds the limit of "
+                        + options.maxValueLength() + " (KvOptions.maxValueLength, or declare maxLength on the column)");
+            }
+        }
+        return text;
+    }
+
+    /** Values as storage keeps them (for example Instants to the microsecond). */
+    private Object[] normalized(Object[] values) {
+        Object[] out = values.clone();
+        for (Column<E, ?> c : model.columns()) {
+            out[c.position()] = normalize(c, out[c.position()]);
+        }
+        return out;
+    }
+
+    private Object[] keyValues(Object[] values) {
+        Object[] key = new Object[model.key().size()];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = values[model.key().get(i).position()];
+        }
+        return key;
+    }
+
+    private Object[] keyValuesOf(String pk) {
+        List<String> parts = KvKeys.splitPrimaryKey(pk);
+        Object[] key = new Object[model.key().size()];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = model.key().get(i).decode(parts.get(i));
+        }
+        return key;
+    }
+
+    private String keyDescription(Object[] values) {
+        return Arrays.toString(keyValues(values));
+    }
+
+    // ------------------------------------------------------------------ planning
+
+    /** How a where-clause is served: primary keys, or an index with value tuples. */
+    private record Plan(boolean empty, List<String> pks, List<Object[]> keys, IndexDefinition index, List<String> tuples) {
+    }
+
+    Plan plan(Where<E> where) {
+        if (where == null || where.conditions().isEmpty()) {
+            throw new UnindexedQueryException(table + ": a where-clause is required");
+        }
+        Map<Column<?, ?>, Set<Object>> pinned = new LinkedHashMap<>();
+        for (Condition c : where.conditions()) {
+            if (!model.owns(c.column())) {
+                throw new UnknownColumnException(table + ": where-clause uses column " + c.column().qualified()
+                        + ", which does not belong to this entity");
+            }
+            Set<Object> values = switch (c.op()) {
+                case EQ, IN -> normalized(c);
+                case IS_NULL -> Set.of(NULL);
+                default -> null;
+            };
+            if (values != null) {
+                pinned.merge(c.column(), values, (a, b) -> {
+                    Set<Object> both = new LinkedHashSet<>(a);
+                    both.retainAll(b);
+                    return both;
+                });
+            }
+        }
+        if (pinned.values().stream().anyMatch(Set::isEmpty)) {
+            return new Plan(true, null, null, null, null);
+        }
+        if (pinned.keySet().containsAll(model.key())) {
+            List<List<Object>> product = product(model.key(), pinned);
+            if (product.stream().anyMatch(t -> t.contains(NULL))) {
+                product = product.stream().filter(t -> !t.contains(NULL)).toList();
+            }
+            List<String> pks = new ArrayList<>();
+            List<Object[]> keyTuples = new ArrayList<>();
+            for (List<Object> tuple : product) {
+                Object[] values = new Object[model.columns().size()];
+                for (int i = 0; i < tuple.size(); i++) {
+                    values[model.key().get(i).position()] = tuple.get(i);
+                }
+                pks.add(KvKeys.primaryKey(model, values));
+                keyTuples.add(tuple.toArray());
+            }
+            return new Plan(pks.isEmpty(), pks, keyTuples, null, null);
+        }
+        IndexDefinition best = null;
+        long bestSize = Long.MAX_VALUE;
+        for (IndexDefinition index : model.indexes()) {
+            if (pinned.keySet().containsAll(index.columns())) {
+                long size = 1;
+                for (Column<?, ?> c : index.columns()) {
+                    size *= pinned.get(c).size();
+                }
+                if (index.unique() && size <= bestSize || size < bestSize) {
+                    best = index;
+                    bestSize = size;
+                }
+            }
+        }
+        if (best == null) {
+            throw unindexed(where);
+        }
+        List<String> tuples = new ArrayList<>();
+        for (List<Object> tuple : product(best.columns(), pinned)) {
+            Object[] values = new Object[model.columns().size()];
+            for (int i = 0; i < tuple.size(); i++) {
+                values[best.columns().get(i).position()] = tuple.get(i) == NULL ? null : tuple.get(i);
+            }
+            tuples.add(KvKeys.indexValues(best, values));
+        }
+        return new Plan(false, null, null, best, tuples);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Set<Object> normalized(Condition c) {
+        Set<Object> out = new LinkedHashSet<>();
+        for (Object v : c.values()) {
+            Object n = ((Column) c.column()).normalize(v);
+            out.add(n instanceof byte[] ? java.nio.ByteBuffer.wrap((byte[]) n) : n);
+        }
+        return out;
+    }
+
+    private List<List<Object>> product(List<? extends Column<?, ?>> columns, Map<Column<?, ?>, Set<Object>> pinned) {
+        List<List<Object>> product = new ArrayList<>();
+        product.add(List.of());
+        for (Column<?, ?> c : columns) {
+            List<List<Object>> next = new ArrayList<>();
+            for (List<Object> prefix : product) {
+                for (Object v : pinned.get(c)) {
+                    List<Object> t = new ArrayList<>(prefix);
+                    t.add(v);
+                    next.add(t);
+                }
+            }
+            if (next.size() > MAX_COMBINATIONS) {
+                throw new InvalidValueException(table + ": the where-clause expands to more than " + MAX_COMBINATIONS
+                        + " key or index value combinations; narrow the in() lists");
+            }
+            product = next;
+        }
+        return product;
+    }
+
+    private UnindexedQueryException unindexed(Where<E> where) {
+        List<String> indexes = new ArrayList<>();
+        indexes.add("primary key (" + String.join(", ", model.key().stream().map(Column::name).toList()) + ")");
+        for (IndexDefinition index : model.indexes()) {
+            indexes.add(index.name() + " (" + String.join(", ", index.columnNames()) + ")");
+        }
+        List<String> used = where.conditions().stream().map(c -> c.column().name()).distinct().toList();
+        return new UnindexedQueryException(table + ": no primary key or index can serve where " + where
+                + ": pin every column of one of " + indexes + " with eq/in/isNull, or add an index on " + used);
+    }
+
+    // ------------------------------------------------------------------ small types
+
+    private record RedisRow(Object[] values, long version, boolean tombstone) {
+    }
+
+    private record Found(String pk, Object[] values, long version, boolean inRedis) {
+    }
+
+    private record WriteResult(String status, long version, String streamId, Object[] values) {
+    }
+
+    private record Assignments(List<String> sets, List<String> clears, Map<Column<?, ?>, Object> values) {
+    }
+}

@@ -1,0 +1,82 @@
+package io.kvframework.redis.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** A Lua script run with EVALSHA, falling back to EVAL (which also loads it) on NOSCRIPT. */
+public final class Script {
+    private final String name;
+    private final String source;
+    private final String sha;
+
+    private Script(String name, String source) {
+        this.name = name;
+        this.source = source;
+        try {
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Loads {@code name}.lua from this package. */
+    public static Script load(String name) {
+        return load(name, Script.class);
+    }
+
+    /** Loads {@code name}.lua from the package of {@code owner}. */
+    public static Script load(String name, Class<?> owner) {
+        return new Script(name, read(name, owner));
+    }
+
+    /** Loads a row script of this package with the shared helpers of common.lua in front of it. */
+    public static Script loadRowScript(String name) {
+        return new Script(name, read("common", Script.class) + read(name, Script.class));
+    }
+
+    private static String read(String name, Class<?> owner) {
+        try (InputStream in = owner.getResourceAsStream(name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + name + ".lua");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String sha() {
+        return sha;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Runs the script; the future completes with the script's (multi-bulk) reply. */
+    public CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
+        CompletableFuture<List<Object>> first = redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+        return first.exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RedisNoScriptException) {
+                return redis.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+}

@@ -1,0 +1,324 @@
+package io.kvframework.redis.sql;
+
+import io.kvframework.core.Column;
+import io.kvframework.core.ColumnType;
+import io.kvframework.core.Condition;
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.IndexDefinition;
+import io.kvframework.core.Where;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The SQL side of an entity: its table and column types in one dialect, conversions between
+ * column values and JDBC values, reads by key and by where-clause, and DDL. Identifiers are
+ * always quoted and values always bound.
+ */
+public final class SqlTable<E> {
+    /** Name of the version column every KV table has. */
+    public static final String VERSION = "version";
+
+    private final EntityModel<E> model;
+    private final SqlDialect dialect;
+    private final Table<Record> table;
+    private final List<Field<Object>> fields;
+    private final Field<Long> version;
+
+    public SqlTable(EntityModel<E> model, SqlDialect dialect) {
+        this.model = model;
+        this.dialect = dialect;
+        this.table = DSL.table(DSL.name(model.table()));
+        this.fields = new ArrayList<>();
+        for (Column<E, ?> c : model.columns()) {
+            fields.add(DSL.field(DSL.name(c.name()), dataType(c)));
+        }
+        this.version = DSL.field(DSL.name(VERSION), SQLDataType.BIGINT.notNull());
+    }
+
+    public EntityModel<E> model() {
+        return model;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public Table<Record> table() {
+        return table;
+    }
+
+    /** Column fields by model position. */
+    public List<Field<Object>> fields() {
+        return fields;
+    }
+
+    public Field<Object> field(Column<?, ?> column) {
+        return fields.get(column.position());
+    }
+
+    public Field<Long> versionField() {
+        return version;
+    }
+
+    @SuppressWarnings("unchecked")
+    private DataType<Object> dataType(Column<E, ?> c) {
+        DataType<?> t = switch (c.type()) {
+            case STRING, ENUM -> c.maxLength() > 0 && c.maxLength() <= 16000 ? SQLDataType.VARCHAR(c.maxLength())
+                    : keyOrIndexed(c) ? SQLDataType.VARCHAR(255) : SQLDataType.CLOB;
+            case INT -> SQLDataType.INTEGER;
+            case LONG -> SQLDataType.BIGINT;
+            case SHORT -> SQLDataType.SMALLINT;
+            case BOOLEAN -> SQLDataType.BOOLEAN;
+            case DOUBLE -> SQLDataType.DOUBLE;
+            case DECIMAL -> SQLDataType.DECIMAL(38, 10);
+            case UUID -> dialect == SqlDialect.POSTGRES ? SQLDataType.UUID : SQLDataType.CHAR(36);
+            case INSTANT -> dialect == SqlDialect.POSTGRES ? SQLDataType.TIMESTAMPWITHTIMEZONE(6) : SQLDataType.LOCALDATETIME(6);
+            case LOCAL_DATE -> SQLDataType.LOCALDATE;
+            case LOCAL_DATE_TIME -> SQLDataType.LOCALDATETIME(6);
+            case BYTES -> SQLDataType.BLOB;
+            case JSON -> dialect == SqlDialect.POSTGRES ? SQLDataType.JSONB : SQLDataType.CLOB;
+        };
+        if (!c.nullable()) {
+            t = t.notNull();
+        }
+        return (DataType<Object>) t;
+    }
+
+    private boolean keyOrIndexed(Column<E, ?> c) {
+        if (model.key().contains(c)) {
+            return true;
+        }
+        for (IndexDefinition index : model.indexes()) {
+            if (index.columns().contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The JDBC value of a column value. */
+    public Object toSql(Column<?, ?> c, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (c.type()) {
+            case ENUM -> ((Enum<?>) value).name();
+            case UUID -> dialect == SqlDialect.POSTGRES ? value : value.toString();
+            case INSTANT -> {
+                Instant i = (Instant) c.javaType().cast(normalize(c, value));
+                yield dialect == SqlDialect.POSTGRES ? i.atOffset(ZoneOffset.UTC) : LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+            }
+            case LOCAL_DATE_TIME -> normalize(c, value);
+            case JSON -> dialect == SqlDialect.POSTGRES ? JSONB.valueOf(c.encode(value)) : c.encode(value);
+            default -> value;
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object normalize(Column c, Object value) {
+        return c.normalize(value);
+    }
+
+    /** The column value of a JDBC value. */
+    public Object fromSql(Column<?, ?> c, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (c.type()) {
+            case ENUM -> c.decode(value.toString());
+            case UUID -> value instanceof UUID ? value : UUID.fromString(value.toString().trim());
+            case INSTANT -> value instanceof OffsetDateTime o ? o.toInstant()
+                    : value instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC) : value;
+            case JSON -> c.decode(value instanceof JSONB j ? j.data() : value.toString());
+            case INT -> ((Number) value).intValue();
+            case LONG -> ((Number) value).longValue();
+            case SHORT -> ((Number) value).shortValue();
+            case DOUBLE -> ((Number) value).doubleValue();
+            case DECIMAL -> value instanceof java.math.BigDecimal ? value : new java.math.BigDecimal(value.toString());
+            case BOOLEAN -> value instanceof Boolean ? value : ((Number) value).intValue() != 0;
+            default -> value;
+        };
+    }
+
+    /** The jOOQ condition of a where-clause. */
+    public org.jooq.Condition condition(Where<E> where) {
+        List<org.jooq.Condition> all = new ArrayList<>();
+        for (Condition c : where.conditions()) {
+            Field<Object> f = field(c.column());
+            List<Object> values = c.values().stream().map(v -> toSql(c.column(), v)).toList();
+            all.add(switch (c.op()) {
+                case EQ -> f.eq(values.get(0));
+                case NE -> f.ne(values.get(0));
+                case LT -> f.lt(values.get(0));
+                case LE -> f.le(values.get(0));
+                case GT -> f.gt(values.get(0));
+                case GE -> f.ge(values.get(0));
+                case IN -> f.in(values);
+                case IS_NULL -> f.isNull();
+                case IS_NOT_NULL -> f.isNotNull();
+            });
+        }
+        return DSL.and(all);
+    }
+
+    /** Rows matching {@code where}. */
+    public List<DbRow> select(DSLContext dsl, Where<E> where) {
+        return dsl.select(selectFields()).from(table).where(condition(where)).fetch(this::row);
+    }
+
+    /** Rows with any of the given primary keys (each an array of key values in key order). */
+    public List<DbRow> selectByKeys(DSLContext dsl, List<Object[]> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<org.jooq.Condition> any = new ArrayList<>();
+        for (Object[] key : keys) {
+            any.add(keyCondition(key));
+        }
+        return dsl.select(selectFields()).from(table).where(DSL.or(any)).fetch(this::row);
+    }
+
+    /** The row with this primary key. */
+    public Optional<DbRow> selectByKey(DSLContext dsl, Object[] key) {
+        return dsl.select(selectFields()).from(table).where(keyCondition(key)).fetchOptional(this::row);
+    }
+
+    /** {@code key columns = key values}. */
+    public org.jooq.Condition keyCondition(Object[] key) {
+        List<org.jooq.Condition> parts = new ArrayList<>();
+        for (int i = 0; i < model.key().size(); i++) {
+            Column<E, ?> c = model.key().get(i);
+            parts.add(field(c).eq(toSql(c, key[i])));
+        }
+        return DSL.and(parts);
+    }
+
+    private List<Field<?>> selectFields() {
+        List<Field<?>> select = new ArrayList<>(fields);
+        select.add(version);
+        return select;
+    }
+
+    private DbRow row(Record r) {
+        Object[] values = new Object[fields.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = fromSql(model.columns().get(i), r.get(i));
+        }
+        return new DbRow(values, r.get(fields.size(), Long.class));
+    }
+
+    /**
+     * One multi-row upsert that never moves a row to an older version: PostgreSQL
+     * {@code INSERT ... ON CONFLICT (key) DO UPDATE SET ... WHERE stored.version < excluded.version},
+     * MariaDB {@code INSERT ... ON DUPLICATE KEY UPDATE col = IF(version < VALUES(version), VALUES(col), col), ...,
+     * version = GREATEST(version, VALUES(version))}. Rows must have distinct keys.
+     */
+    public Query upsert(DSLContext dsl, List<DbRow> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("upsert of no rows");
+        }
+        List<Field<?>> all = new ArrayList<>(fields);
+        all.add(version);
+        var insert = dsl.insertInto(table, all);
+        for (DbRow row : rows) {
+            List<Object> values = new ArrayList<>(all.size());
+            for (int i = 0; i < fields.size(); i++) {
+                values.add(toSql(model.columns().get(i), row.values()[i]));
+            }
+            values.add(row.version());
+            insert = insert.values(values);
+        }
+        List<Field<Object>> keyFields = model.key().stream().map(this::field).toList();
+        if (dialect == SqlDialect.POSTGRES) {
+            Map<Field<?>, Object> set = new LinkedHashMap<>();
+            for (Field<Object> f : fields) {
+                if (!keyFields.contains(f)) {
+                    set.put(f, DSL.excluded(f));
+                }
+            }
+            set.put(version, DSL.excluded(version));
+            Field<Long> stored = DSL.field(DSL.name(model.table(), VERSION), SQLDataType.BIGINT);
+            return insert.onConflict(keyFields).doUpdate().set(set).where(stored.lt(DSL.excluded(version)));
+        }
+        Map<Field<?>, Object> set = new LinkedHashMap<>();
+        org.jooq.Condition newer = version.lt(incoming(version));
+        for (Field<Object> f : fields) {
+            if (!keyFields.contains(f)) {
+                set.put(f, DSL.when(newer, incoming(f)).otherwise(f));
+            }
+        }
+        // MariaDB applies assignments left to right: the version must change last
+        set.put(version, DSL.greatest(version, incoming(version)));
+        return insert.onDuplicateKeyUpdate().set(set);
+    }
+
+    private static <T> Field<T> incoming(Field<T> f) {
+        return DSL.field("values({0})", f.getDataType(), f);
+    }
+
+    /** A plain INSERT of one row at {@code version} (database mode). */
+    public Query insert(DSLContext dsl, Object[] values, long rowVersion) {
+        List<Field<?>> all = new ArrayList<>(fields);
+        all.add(version);
+        List<Object> row = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            row.add(toSql(model.columns().get(i), values[i]));
+        }
+        row.add(rowVersion);
+        return dsl.insertInto(table, all).values(row);
+    }
+
+    /** UPDATE of some columns, version + 1, only if the stored version is {@code expected} (database mode). */
+    public Query updateIfVersion(DSLContext dsl, Object[] key, Map<io.kvframework.core.Column<?, ?>, Object> assignments, long expected) {
+        Map<Field<?>, Object> set = new LinkedHashMap<>();
+        assignments.forEach((c, v) -> set.put(field(c), DSL.val(toSql(c, v), field(c))));
+        set.put(version, version.plus(1));
+        return dsl.update(table).set(set).where(keyCondition(key)).and(version.eq(expected));
+    }
+
+    /** DELETE of a row only if the stored version is {@code expected} (database mode). */
+    public Query deleteIfVersion(DSLContext dsl, Object[] key, long expected) {
+        return dsl.deleteFrom(table).where(keyCondition(key)).and(version.eq(expected));
+    }
+
+    /** Deletes the row with this key if its stored version is older than {@code version}. */
+    public Query deleteOlder(DSLContext dsl, Object[] key, long deleteVersion) {
+        return dsl.deleteFrom(table).where(keyCondition(key)).and(version.lt(deleteVersion));
+    }
+
+    /**
+     * CREATE TABLE IF NOT EXISTS with the version column and the primary key, then one plain index
+     * per entity index. Unique indexes get a plain (not unique) index on purpose: uniqueness is
+     * enforced when writing to Redis, and shards are drained in parallel, so a value that moves from
+     * one row to another may reach the database in the other order for a moment.
+     */
+    public List<Query> createTable(DSLContext dsl) {
+        List<Query> queries = new ArrayList<>();
+        List<Field<?>> all = new ArrayList<>(fields);
+        all.add(version);
+        queries.add(dsl.createTableIfNotExists(table).columns(all).constraints(
+                DSL.constraint(DSL.name("pk_" + model.table())).primaryKey(model.key().stream().map(this::field).toArray(Field[]::new))));
+        for (IndexDefinition index : model.indexes()) {
+            queries.add(dsl.createIndexIfNotExists(DSL.name("ix_" + model.table() + "_" + index.name())).on(table,
+                    index.columns().stream().map(this::field).toArray(Field[]::new)));
+        }
+        return queries;
+    }
+}

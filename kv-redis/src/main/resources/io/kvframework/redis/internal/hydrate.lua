@@ -1,0 +1,25 @@
+-- KV Framework: cache a row read from the database, unless Redis already knows the key.
+-- KEYS[1] row hash, KEYS[2] expiry schedule {ns:shard}:expiry, KEYS[3] key filter, KEYS[4] table modes
+-- ARGV: table, pk, version, expire-at (epoch ms), index key prefix, filter bits (counted),
+--       index specs (counted: name, column count, columns...), field/value pairs (counted)
+-- Returns the version Redis holds afterwards and whether this call wrote it; {-1, 0} when the table
+-- is in database mode or switching (nothing is cached then).
+local rowKey, expiryKey, bloomKey = KEYS[1], KEYS[2], KEYS[3]
+local tbl, pk, version, expireAt, ixprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local bits, indexes, sets
+local i = 6
+bits, i = kv_list(i)
+indexes, i = kv_indexes(i)
+sets, i = kv_pairs(i)
+
+local tableMode = redis.call('HGET', KEYS[4], tbl)
+if tableMode == 'db' or tableMode == 'draining' then return { -1, 0 } end
+local current = redis.call('HGET', rowKey, '_v')
+if current then return { tonumber(current), 0 } end
+
+if #sets > 0 then redis.call('HSET', rowKey, unpack(sets)) end
+redis.call('HSET', rowKey, '_v', version)
+for _, key in ipairs(kv_index_keys(rowKey, ixprefix, indexes)) do redis.call('SADD', key, pk) end
+for j = 1, #bits do redis.call('SETBIT', bloomKey, bits[j], 1) end
+redis.call('ZADD', expiryKey, expireAt, tbl .. ':' .. pk .. ':' .. version)
+return { tonumber(version), 1 }

@@ -1,0 +1,279 @@
+package io.kvframework.redis;
+
+import static io.kvframework.redis.Order.CITY;
+import static io.kvframework.redis.Order.EMAIL;
+import static io.kvframework.redis.Order.ID;
+import static io.kvframework.redis.Order.NOTE;
+import static io.kvframework.redis.Order.QTY;
+import static io.kvframework.redis.Order.STATUS;
+import static io.kvframework.redis.Order.TOTAL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvframework.core.ChangeEvent;
+import io.kvframework.core.DuplicateKeyException;
+import io.kvframework.core.KvRepository;
+import io.kvframework.core.NonUniqueResultException;
+import io.kvframework.core.OptimisticLockException;
+import io.kvframework.core.Versioned;
+import io.kvframework.redis.Order.Status;
+import io.kvframework.testkit.KvTest;
+import io.kvframework.testkit.RedisServer;
+import io.kvframework.testkit.TestNamespace;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The repository operations against real Redis and PostgreSQL. */
+@KvTest
+class KvRepositoryIT {
+    KvFixture fx;
+    KvRepository<Order> orders;
+
+    @BeforeEach
+    void setUp(RedisServer redis, DataSource db, TestNamespace ns) {
+        fx = fixture(redis, db, ns, KvOptions.builder().shards(8));
+        orders = fx.kv.repository(Order.MODEL);
+    }
+
+    /** The fixture the tests run on; the cluster suite overrides it. */
+    KvFixture fixture(RedisServer redis, DataSource db, TestNamespace ns, KvOptions.Builder options) {
+        return new KvFixture(redis, db, ns, options);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    private static Order order(String id, String city) {
+        return new Order(id, city, Status.NEW, new BigDecimal("10.50"), 1, id + "@example.com");
+    }
+
+    @Test
+    void createThenFindByKeyWithVersionAndEvent() {
+        Order created = orders.createWithKV(order("o1", "Oslo"));
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(orders.findOneWithKV(ID.eq("o1"))).contains(order("o1", "Oslo").withVersion(1));
+        List<ChangeEvent> events = fx.events("orders", "o1");
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.op()).isEqualTo(ChangeEvent.Op.CREATE);
+            assertThat(e.version()).isEqualTo(1);
+            assertThat(e.row()).containsEntry("city", "Oslo").containsEntry("total", "10.50").containsEntry("status", "NEW")
+                    .containsEntry("created_at", "2026-01-02T03:04:05.123456Z").doesNotContainKey("note");
+        });
+    }
+
+    @Test
+    void scriptsAreLoadedAgainAfterTheServerForgotThem() {
+        orders.createWithKV(order("o1", "Oslo"));
+        fx.redis.scriptFlush();
+        orders.createWithKV(order("o2", "Oslo"));
+        assertThat(orders.updateOneWithKV(QTY.set(3), ID.eq("o1")).map(Order::qty)).contains(3);
+        assertThat(fx.events()).hasSize(3);
+    }
+
+    @Test
+    void staleIndexMembersAreRemovedWhenReadersMeetThem() {
+        orders.createWithKV(order("o1", "Oslo"));
+        int shard = fx.kv.keys().shard("orders", "o1");
+        String indexKey = fx.kv.keys().indexKey(shard, "orders", "by_city", "Oslo");
+        fx.redis.del(fx.kv.keys().rowKey(shard, "orders", "o1"));
+        assertThat(fx.redis.sismember(indexKey, "o1")).isTrue();
+        assertThat(orders.findAllFromKvRedis(CITY.eq("Oslo"))).isEmpty();
+        assertThat(fx.redis.sismember(indexKey, "o1")).isFalse();
+    }
+
+    @Test
+    void duplicateCreateFailsAndChangesNothing() {
+        orders.createWithKV(order("o1", "Oslo"));
+        assertThatThrownBy(() -> orders.createWithKV(order("o1", "Bergen").withVersion(0)))
+                .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("o1");
+        assertThat(orders.findOneWithKV(ID.eq("o1")).map(Order::city)).contains("Oslo");
+        assertThat(fx.events()).hasSize(1);
+    }
+
+    @Test
+    void createOfAKeyThatExpiredFromRedisButIsInTheDatabaseFails() {
+        orders.createWithKV(order("o1", "Oslo"));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("o1", "Oslo"));
+        assertThat(fx.redis.exists(fx.kv.keys().rowKey(fx.kv.keys().shard("orders", "o1"), "orders", "o1"))).isZero();
+        assertThatThrownBy(() -> orders.createWithKV(new Order("o1", "Bergen", Status.NEW, BigDecimal.ONE, 1, "other@example.com")))
+                .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("database");
+        assertThat(fx.events()).hasSize(1);
+        // the failed create cached the database row: reads stay correct
+        assertThat(orders.findOneWithKV(ID.eq("o1")).map(Order::city)).contains("Oslo");
+    }
+
+    @Test
+    void createOfAKeyOnlyInTheDatabaseFailsWithTheDatabaseCheck(RedisServer redis, DataSource db, TestNamespace ns) {
+        try (KvFixture strict = fixture(redis, db, new TestNamespace(ns.value() + "s"),
+                KvOptions.builder().shards(4).createCheck(KvOptions.CreateCheck.DATABASE))) {
+            KvRepository<Order> repo = strict.kv.repository(Order.MODEL);
+            strict.kv.dsl().execute("insert into orders (id, city, qty, version) values ('legacy', 'Oslo', 1, 7)");
+            assertThatThrownBy(() -> repo.createWithKV(order("legacy", "Bergen"))).isInstanceOf(DuplicateKeyException.class);
+            assertThat(repo.findOneVersionedWithKV(ID.eq("legacy")).map(Versioned::version)).contains(7L);
+            assertThat(repo.createWithKV(order("fresh", "Bergen")).version()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void updateOneIncrementsVersionAndEmitsTheFullRow() {
+        orders.createWithKV(order("o1", "Oslo"));
+        Optional<Order> updated = orders.updateOneWithKV(STATUS.set(Status.PAID).and(NOTE.set("rush")), ID.eq("o1"));
+        assertThat(updated).hasValueSatisfying(o -> {
+            assertThat(o.status()).isEqualTo(Status.PAID);
+            assertThat(o.note()).isEqualTo("rush");
+            assertThat(o.city()).isEqualTo("Oslo");
+            assertThat(o.version()).isEqualTo(2);
+        });
+        ChangeEvent last = fx.events("orders", "o1").get(1);
+        assertThat(last.op()).isEqualTo(ChangeEvent.Op.UPDATE);
+        assertThat(last.row()).containsEntry("status", "PAID").containsEntry("note", "rush").containsEntry("city", "Oslo")
+                .containsEntry("email", "o1@example.com");
+        assertThat(orders.updateOneWithKV(NOTE.set(null), ID.eq("o1")).map(Order::note)).isEmpty();
+        assertThat(fx.events("orders", "o1").get(2).row()).doesNotContainKey("note");
+        assertThat(orders.updateOneWithKV(NOTE.set("x"), ID.eq("missing"))).isEmpty();
+    }
+
+    @Test
+    void optimisticLockRejectsAStaleVersionAndChangesNothing() {
+        orders.createWithKV(order("o1", "Oslo"));
+        orders.updateOneWithKV(QTY.set(2), ID.eq("o1"), 1);
+        assertThatThrownBy(() -> orders.updateOneWithKV(QTY.set(3), ID.eq("o1"), 1))
+                .isInstanceOf(OptimisticLockException.class).hasMessageContaining("version 2");
+        assertThat(orders.findOneWithKV(ID.eq("o1")).map(Order::qty)).contains(2);
+        assertThat(fx.events()).hasSize(2);
+    }
+
+    @Test
+    void deleteLeavesATombstoneSoTheDatabaseCannotResurrectTheRow() {
+        orders.createWithKV(order("o1", "Oslo"));
+        orders.createWithKV(order("o2", "Oslo"));
+        fx.drain();
+        assertThat(orders.deleteWithKV(ID.eq("o1"))).isEqualTo(1);
+        assertThat(fx.databaseVersions("orders")).containsKey("o1");
+        assertThat(orders.findOneWithKV(ID.eq("o1"))).isEmpty();
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).extracting(Order::id).containsExactly("o2");
+        assertThat(fx.events("orders", "o1").get(1).op()).isEqualTo(ChangeEvent.Op.DELETE);
+        assertThat(fx.events("orders", "o1").get(1).row()).containsEntry("city", "Oslo");
+        fx.drain();
+        assertThat(fx.databaseVersions("orders")).doesNotContainKey("o1");
+        // re-create continues the version sequence, so the database can never go back
+        assertThat(orders.createWithKV(order("o1", "Bergen")).version()).isEqualTo(3);
+        assertThat(orders.deleteWithKV(ID.eq("nope"))).isZero();
+    }
+
+    @Test
+    void findAllMergesRedisAndDatabaseByKeyAndVersion() {
+        // a: only in the database (drained, then evicted from Redis)
+        // b: drained, then moved to Bergen in Redis (database still says Oslo)
+        // c: drained, then deleted in Redis (database still has it)
+        // d: only in Redis (not drained yet)
+        // e: drained and still cached
+        // f: drained, evicted, lives in Bergen
+        for (String id : List.of("a", "b", "c", "e")) {
+            orders.createWithKV(order(id, "Oslo"));
+        }
+        orders.createWithKV(order("f", "Bergen"));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("a", "Oslo"));
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("f", "Bergen"));
+        orders.updateOneWithKV(CITY.set("Bergen"), ID.eq("b"));
+        orders.deleteWithKV(ID.eq("c"));
+        orders.createWithKV(order("d", "Oslo"));
+
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).extracting(Order::id).containsExactlyInAnyOrder("a", "d", "e");
+        assertThat(orders.findAllWithKV(CITY.eq("Bergen"))).extracting(Order::id).containsExactlyInAnyOrder("b", "f");
+        assertThat(orders.findAllWithKV(CITY.in("Oslo", "Bergen"))).hasSize(5).doesNotHaveDuplicates();
+        assertThat(orders.findAllFromKvRedis(CITY.eq("Oslo"))).extracting(Order::id).containsExactlyInAnyOrder("d", "e");
+        assertThat(orders.findAllWithKV(CITY.eq("Bergen").and(STATUS.eq(Status.NEW)))).extracting(Order::id)
+                .containsExactlyInAnyOrder("b", "f");
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo").and(TOTAL.gt(new BigDecimal("10.5"))))).isEmpty();
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo").and(TOTAL.ge(new BigDecimal("10.5"))))).hasSize(3);
+        // key lookups merge the same way
+        assertThat(orders.findAllWithKV(ID.in("a", "b", "c", "d", "x"))).extracting(Order::id).containsExactlyInAnyOrder("a", "b", "d");
+        assertThat(orders.findOneWithKV(ID.eq("a")).map(Order::city)).contains("Oslo");
+    }
+
+    @Test
+    void updateAndDeleteReachRowsThatAreOnlyInTheDatabase() {
+        orders.createWithKV(order("a", "Oslo"));
+        orders.createWithKV(order("b", "Oslo"));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("a", "Oslo"));
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("b", "Oslo"));
+        assertThat(orders.updateWithKV(QTY.set(9), CITY.eq("Oslo"))).extracting(Order::version).containsOnly(2L);
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).extracting(Order::qty).containsOnly(9);
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("a", "Oslo"));
+        assertThat(orders.deleteWithKV(CITY.eq("Oslo"))).isEqualTo(2);
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).isEmpty();
+        fx.drain();
+        assertThat(fx.databaseVersions("orders")).isEmpty();
+    }
+
+    @Test
+    void findOneByIndexRefusesSeveralMatches() {
+        orders.createWithKV(order("a", "Oslo"));
+        orders.createWithKV(order("b", "Oslo"));
+        assertThatThrownBy(() -> orders.findOneWithKV(CITY.eq("Oslo"))).isInstanceOf(NonUniqueResultException.class);
+        assertThatThrownBy(() -> orders.updateOneWithKV(QTY.set(1), CITY.eq("Oslo"))).isInstanceOf(NonUniqueResultException.class);
+        assertThat(orders.findOneWithKV(EMAIL.eq("a@example.com")).map(Order::id)).contains("a");
+    }
+
+    @Test
+    void uniqueIndexRejectsATakenValueInRedisAndInTheDatabase() {
+        orders.createWithKV(order("a", "Oslo"));
+        assertThatThrownBy(() -> orders.createWithKV(new Order("b", "Oslo", Status.NEW, BigDecimal.ONE, 1, "a@example.com")))
+                .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("by_email");
+        orders.createWithKV(order("b", "Oslo"));
+        assertThatThrownBy(() -> orders.updateOneWithKV(EMAIL.set("a@example.com"), ID.eq("b")))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(orders.findOneWithKV(ID.eq("b")).map(Order::email)).contains("b@example.com");
+        // moving a value frees the old one
+        orders.updateOneWithKV(EMAIL.set("new-a@example.com"), ID.eq("a"));
+        assertThat(orders.updateOneWithKV(EMAIL.set("a@example.com"), ID.eq("b")).map(Order::email)).contains("a@example.com");
+        // deleting frees the value
+        orders.deleteWithKV(ID.eq("b"));
+        assertThat(orders.createWithKV(new Order("c", "Oslo", Status.NEW, BigDecimal.ONE, 1, "a@example.com")).id()).isEqualTo("c");
+        // a value whose row is only in the database is still taken
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), new Order("c", "Oslo", Status.NEW, BigDecimal.ONE, 1, "a@example.com"));
+        assertThatThrownBy(() -> orders.createWithKV(new Order("d", "Oslo", Status.NEW, BigDecimal.ONE, 1, "a@example.com")))
+                .isInstanceOf(DuplicateKeyException.class);
+        // nulls never conflict
+        orders.createWithKV(new Order("n1", "Oslo", Status.NEW, BigDecimal.ONE, 1, null));
+        orders.createWithKV(new Order("n2", "Oslo", Status.NEW, BigDecimal.ONE, 1, null));
+    }
+
+    @Test
+    void readsYourWritesFromAnotherClient(RedisServer redis, DataSource db) {
+        orders.createWithKV(order("o1", "Oslo"));
+        try (KvFixture other = fixture(redis, db, new TestNamespace(fx.namespace), KvOptions.builder().shards(8))) {
+            KvRepository<Order> theirs = other.kv.repository(Order.MODEL);
+            assertThat(theirs.findOneWithKV(ID.eq("o1")).map(Order::city)).contains("Oslo");
+            theirs.updateOneWithKV(CITY.set("Bergen"), ID.eq("o1"));
+            assertThat(orders.findAllWithKV(CITY.eq("Bergen"))).extracting(Order::id).containsExactly("o1");
+            assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).isEmpty();
+        }
+    }
+
+    @Test
+    void createManyPipelinesAndReportsTheFirstFailure() {
+        List<Order> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(order("m" + i, i % 2 == 0 ? "Oslo" : "Bergen"));
+        }
+        assertThat(orders.createManyWithKV(many)).hasSize(50);
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).hasSize(25);
+        assertThatThrownBy(() -> orders.createManyWithKV(List.of(order("m0", "Oslo"), order("m99", "Oslo"))))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(orders.findOneWithKV(ID.eq("m99"))).isPresent();
+    }
+}
