@@ -9,5 +9,10 @@ public enum HealthState {
     /** The sink fails with transient errors (database or broker unreachable); batches are retried. */
     SINK_UNAVAILABLE,
     /** Not started, or closed. */
-    STOPPED
+    STOPPED,
+    /**
+     * The worker stopped on an error the engine cannot survive (out of memory, stack overflow);
+     * its shards were released for other instances, and this engine must be closed and replaced.
+     */
+    FAILED
 }

@@ -74,6 +74,7 @@ public final class StreamEngine implements AutoCloseable {
     private final Timer commitLag;
     private volatile boolean running;
     private volatile boolean sinkFailing;
+    private volatile Throwable failure;
     private volatile Thread worker;
     private volatile Thread maintainer;
     private volatile Thread leaser;
@@ -83,7 +84,7 @@ public final class StreamEngine implements AutoCloseable {
     private static final class ShardState {
         final long fence;
         final String committed;
-        boolean readPending = true;
+        volatile boolean readPending = true;
 
         ShardState(long fence, String committed) {
             this.fence = fence;
@@ -186,6 +187,9 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     public HealthState health() {
+        if (failure != null) {
+            return HealthState.FAILED;
+        }
         if (!running) {
             return HealthState.STOPPED;
         }
@@ -286,12 +290,21 @@ public final class StreamEngine implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
-                } catch (RuntimeException e) {
-                    log.warn("kv-engine[{}]: {} (retrying)", group, e.toString());
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    // whatever was read and not acknowledged stays pending in Redis: read it again first
+                    log.warn("kv-engine[{}]: {} (retrying; pending entries are read again)", group, e.toString(), e);
+                    owned.values().forEach(state -> state.readPending = true);
                     sleep(options.retryInitial().toMillis());
                 }
             }
+        } catch (VirtualMachineError e) {
+            failure = e;
+            log.error("kv-engine[{}]: instance {} stops on {}; its shards are released for other instances", group, me, e.toString());
+            throw e;
         } finally {
+            running = false;
             releaseAll();
         }
     }
@@ -320,7 +333,9 @@ public final class StreamEngine implements AutoCloseable {
         while (running) {
             try {
                 leaseWork();
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
                 log.warn("kv-engine[{}]: lease work failed: {}", group, e.toString());
             }
             sleep(options.leaseRenewInterval().toMillis());
@@ -340,12 +355,7 @@ public final class StreamEngine implements AutoCloseable {
         await(redis().zadd(membersKey(), now + options.leaseTtl().toMillis(), me), "joining the member list");
         await(redis().zremrangebyscore(membersKey(), Range.create(Double.NEGATIVE_INFINITY, (double) now)), "pruning members");
         long live = Math.max(1, await(redis().zcard(membersKey()), "counting members"));
-        for (Integer shard : new ArrayList<>(owned.keySet())) {
-            if (leases.renew(shard) == 0) {
-                owned.remove(shard);
-                log.warn("kv-engine[{}]: lost the lease of shard {}", group, shard);
-            }
-        }
+        long renewed = renewOwned();
         int fair = (int) Math.ceil(keys.shards() / (double) live);
         if (owned.size() > fair) {
             List<Integer> mine = new ArrayList<>(owned.keySet());
@@ -363,6 +373,10 @@ public final class StreamEngine implements AutoCloseable {
             if (owned.containsKey(shard)) {
                 continue;
             }
+            if (System.nanoTime() - renewed > TimeUnit.MILLISECONDS.toNanos(options.leaseRenewInterval().toMillis())) {
+                // taking a shard asks the sink (a database that may be slow or down): keep the other leases alive meanwhile
+                renewed = renewOwned();
+            }
             long fence = leases.acquire(shard);
             if (fence > 0) {
                 try {
@@ -373,6 +387,17 @@ public final class StreamEngine implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Renews every owned lease, dropping the shards whose lease was lost; returns when it did (nanoTime). */
+    private long renewOwned() {
+        for (Integer shard : new ArrayList<>(owned.keySet())) {
+            if (leases.renew(shard) == 0) {
+                owned.remove(shard);
+                log.warn("kv-engine[{}]: lost the lease of shard {}", group, shard);
+            }
+        }
+        return System.nanoTime();
     }
 
     private void take(int shard, long fence) throws Exception {
@@ -541,7 +566,11 @@ public final class StreamEngine implements AutoCloseable {
                     log.info("kv-engine[{}]: sink {} is writing again", group, sink.name());
                 }
                 return Outcome.WRITTEN;
-            } catch (Exception e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable thrown) {
+                // an Error from a sink or its driver (an assertion, a linkage problem) is a failed write, not the end of the engine
+                Exception e = thrown instanceof Exception x ? x : new KvException("sink " + sink.name() + " threw " + thrown, thrown);
                 ChangeSink.Failure kind = sink.classify(e);
                 if (kind == ChangeSink.Failure.FENCED) {
                     log.warn("kv-engine[{}]: fenced out of shards {}: {}", group, batch.positions().keySet(), e.getMessage());
@@ -602,7 +631,9 @@ public final class StreamEngine implements AutoCloseable {
         while (running) {
             try {
                 maintenance();
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
                 log.warn("kv-engine[{}]: maintenance failed: {}", group, e.toString());
             }
             sleep(options.maintenanceInterval().toMillis());

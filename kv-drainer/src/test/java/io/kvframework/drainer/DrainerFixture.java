@@ -42,7 +42,11 @@ final class DrainerFixture implements AutoCloseable {
     }
 
     static EngineOptions.Builder fastEngine(String instance) {
-        return EngineOptions.builder(Drainer.GROUP).instanceId(instance).pollInterval(Duration.ofMillis(5))
+        return fastEngine(Drainer.GROUP, instance);
+    }
+
+    static EngineOptions.Builder fastEngine(String group, String instance) {
+        return EngineOptions.builder(group).instanceId(instance).pollInterval(Duration.ofMillis(5))
                 .leaseTtl(Duration.ofSeconds(2)).leaseRenewInterval(Duration.ofMillis(500)).maintenanceInterval(Duration.ofMillis(200))
                 .retryInitial(Duration.ofMillis(50)).retryMax(Duration.ofMillis(500));
     }

@@ -1,0 +1,86 @@
+package io.kvframework.drainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvframework.testkit.KvTest;
+import io.kvframework.testkit.RedisServer;
+import io.kvframework.testkit.TestNamespace;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sink or its driver failing in ways that are not ordinary exceptions must neither stop the
+ * engine nor strand entries as pending. (Found by DrainerOutageIT: with assertions on, pgjdbc
+ * throws an AssertionError when its connection is reset mid-batch, and that used to end the
+ * worker thread while the lease thread kept the shards.)
+ */
+@KvTest
+class EngineFaultsIT {
+
+    /** Keeps the highest version of each key; fails on chosen calls. */
+    static final class FlakySink implements ChangeSink {
+        final Map<String, Long> versions = new ConcurrentHashMap<>();
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicInteger coalesceCalls = new AtomicInteger();
+        final int errorOnWrite;
+        final int throwOnCoalesce;
+
+        FlakySink(int errorOnWrite, int throwOnCoalesce) {
+            this.errorOnWrite = errorOnWrite;
+            this.throwOnCoalesce = throwOnCoalesce;
+        }
+
+        @Override
+        public String name() {
+            return "flaky";
+        }
+
+        @Override
+        public boolean coalesce() {
+            if (coalesceCalls.incrementAndGet() == throwOnCoalesce) {
+                // after the entries were read, before they were written or acknowledged
+                throw new IllegalStateException("injected: failure between read and write");
+            }
+            return true;
+        }
+
+        @Override
+        public void write(SinkBatch batch) {
+            if (writes.incrementAndGet() == errorOnWrite) {
+                throw new AssertionError("injected: an Error from the sink's driver");
+            }
+            for (ShardEvent e : batch.events()) {
+                versions.merge(e.event().table() + ":" + e.event().key(), e.event().version(), Math::max);
+            }
+        }
+    }
+
+    @Test
+    void anErrorFromTheSinkIsRetriedAndAFailureBeforeTheWriteRereadsThePendingEntries(RedisServer redis, DataSource db,
+            TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2)) {
+            FlakySink sink = new FlakySink(1, 2);
+            EngineOptions options = DrainerFixture.fastEngine("flaky", "e1").build();
+            try (StreamEngine engine = new StreamEngine(fx.kv, sink, options).start()) {
+                Map<String, Long> expected = new ConcurrentHashMap<>();
+                for (int round = 0; round < 5; round++) {
+                    for (int i = 0; i < 40; i++) {
+                        Account a = fx.accounts.createWithKV(new Account("r" + round + "-" + i, "o", i));
+                        expected.put("accounts:" + a.id(), a.version());
+                    }
+                    Thread.sleep(100);
+                }
+                DrainerFixture.assertDrained(engine, Duration.ofSeconds(30));
+                assertThat(engine.health()).isIn(HealthState.OK, HealthState.LAGGING);
+                assertThat(sink.coalesceCalls.get()).isGreaterThanOrEqualTo(2);
+                assertThat(sink.writes.get()).isGreaterThanOrEqualTo(2);
+                assertThat(sink.versions).isEqualTo(expected);
+                assertThat(engine.deadLetters().list(10)).isEmpty();
+            }
+        }
+    }
+}
