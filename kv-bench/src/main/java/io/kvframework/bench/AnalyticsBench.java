@@ -36,7 +36,7 @@ final class AnalyticsBench {
     }
 
     List<Map<String, Object>> run() throws Exception {
-        int events = quick ? 20_000 : 100_000;
+        int events = quick ? 10_000 : 100_000;
         KafkaServer kafka = Servers.kafka();
         TestNamespace ns = TestNamespace.create();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -123,6 +123,7 @@ final class AnalyticsBench {
                 r.put("baseline", 0.0);
                 r.put("unit", "rows/s (no baseline: reported)");
                 r.put("ratio", 0.0);
+                r.put("better", "higher");
                 rows.add(r);
             }
         }
@@ -136,12 +137,6 @@ final class AnalyticsBench {
 
 
     private static Map<String, Object> row(String name, double ours, double baseline, String unit) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("name", name);
-        r.put("ours", (double) Math.round(ours));
-        r.put("baseline", (double) Math.round(baseline));
-        r.put("unit", unit);
-        r.put("ratio", Math.round(ours / baseline * 100) / 100.0);
-        return r;
+        return Results.row(name, Math.round(ours), Math.round(baseline), unit, "higher");
     }
 }

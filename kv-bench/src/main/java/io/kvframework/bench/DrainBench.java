@@ -11,12 +11,8 @@ import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;
 import io.kvframework.testkit.TestNamespace;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,47 +23,74 @@ import org.jooq.impl.DSL;
 
 /** Drainer figures: throughput against a raw multi-row upsert, and write-to-commit lag at fixed write rates. */
 final class DrainBench {
+    private static final int WARM_ROWS = 2000;
     private final boolean quick;
 
     DrainBench(boolean quick) {
         this.quick = quick;
     }
 
-    private KvClient client(RedisServer redis, IsolatedDatabase db, TestNamespace ns) {
+    private static KvClient client(RedisServer redis, IsolatedDatabase db, TestNamespace ns, int shards) {
         return KvClient.builder().redis(redis.redisUri()).dataSource(db.dataSource())
-                .options(KvOptions.builder().namespace(ns.value()).defaultTtl(Duration.ofMinutes(10)).build()).build();
+                .options(KvOptions.builder().namespace(ns.value()).shards(shards).defaultTtl(Duration.ofMinutes(10)).build()).build();
+    }
+
+    /** Rows/s of {@code instances} drainers (one JVM) draining a backlog of {@code rows} written to {@code shards} shards. */
+    static double drainRate(int shards, int instances, int rows) throws Exception {
+        RedisServer redis = Servers.redis();
+        TestNamespace ns = TestNamespace.create();
+        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, shards)) {
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            return drainRate(kv, instances, rows);
+        }
+    }
+
+    private static double drainRate(KvClient kv, int instances, int rows) throws Exception {
+        KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
+        // warm-up: the JIT and the connections, with a first drainer that then stops
+        fill(repo, "w", WARM_ROWS);
+        try (Drainer warm = drainer(kv, "warm")) {
+            warm.awaitDrained(Duration.ofMinutes(2));
+        }
+        // the measured backlog; one instance owns every shard before the clock starts, several instances
+        // are timed from their start, because sharing the shards among them is part of scaling out
+        fill(repo, "d", rows);
+        List<Drainer> drainers = new ArrayList<>();
+        try {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < instances; i++) {
+                drainers.add(drainer(kv, "d" + i));
+            }
+            if (instances == 1) {
+                while (drainers.get(0).engine().ownedShards().size() < kv.keys().shards()) {
+                    Thread.onSpinWait();
+                }
+                t0 = System.nanoTime();
+            }
+            if (!drainers.get(0).awaitDrained(Duration.ofMinutes(5))) {
+                throw new IllegalStateException("drainers did not drain " + rows + " rows within 5 minutes");
+            }
+            double rate = rows / ((System.nanoTime() - t0) / 1e9);
+            long count = kv.dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
+            if (count != rows + WARM_ROWS) {
+                throw new IllegalStateException("drained " + count + " rows, expected " + (rows + WARM_ROWS));
+            }
+            return rate;
+        } finally {
+            for (Drainer d : drainers) {
+                d.close();
+            }
+        }
     }
 
     /** Rows/s of the drainer draining a backlog, against a raw JDBC multi-row upsert of the same rows, same server. */
     Map<String, Object> throughput() throws Exception {
-        int rows = quick ? 20_000 : 100_000;
+        int rows = quick ? 10_000 : 100_000;
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
-        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns)) {
+        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {
             new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
-            KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
-            // warm-up: the JIT and the connections, with a first drainer that then stops
-            fill(repo, "w", 5000);
-            try (Drainer warm = drainer(kv)) {
-                warm.awaitDrained(Duration.ofMinutes(2));
-            }
-            // the measured backlog, drained by a drainer that owns every shard before the clock starts
-            fill(repo, "d", rows);
-            double ours;
-            try (Drainer drainer = drainer(kv)) {
-                while (drainer.engine().ownedShards().size() < kv.keys().shards()) {
-                    Thread.onSpinWait();
-                }
-                long t0 = System.nanoTime();
-                if (!drainer.awaitDrained(Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("drainer did not drain " + rows + " rows within 5 minutes");
-                }
-                ours = rows / ((System.nanoTime() - t0) / 1e9);
-            }
-            long count = kv.dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
-            if (count != rows + 5000) {
-                throw new IllegalStateException("drained " + count + " rows, expected " + (rows + 5000));
-            }
+            double ours = drainRate(kv, 1, rows);
 
             // baseline: the same rows, raw multi-row upserts of 2000 rows per statement and transaction
             kv.dsl().execute("create table bench_orders_raw (like bench_orders including all)");
@@ -84,12 +107,8 @@ final class DrainBench {
                         .replace("\"bench_orders\"", "\"bench_orders_raw\"")));
             }
             double baseline = rows / ((System.nanoTime() - t1) / 1e9);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", "drainer rows/s vs raw JDBC multi-row upsert (" + rows + " rows)");
-            row.put("ours", Math.round(ours));
-            row.put("baseline", Math.round(baseline));
-            row.put("unit", "rows/s");
-            row.put("ratio", Math.round(ours / baseline * 100) / 100.0);
+            Map<String, Object> row = Results.row("drainer rows/s vs raw JDBC multi-row upsert (" + rows + " rows)", Math.round(ours),
+                    Math.round(baseline), "rows/s", "higher");
             return row;
         }
     }
@@ -109,53 +128,81 @@ final class DrainBench {
         }
     }
 
-    private static Drainer drainer(KvClient kv) {
+    private static Drainer drainer(KvClient kv, String instance) {
         return Drainer.builder(kv).models(BenchOrderTable.MODEL).createTables(true)
-                .engineOptions(EngineOptions.builder(Drainer.GROUP).batchSize(2000).build()).build().start();
+                .engineOptions(EngineOptions.builder(Drainer.GROUP).instanceId(instance).batchSize(2000).build()).build().start();
     }
 
-    /** Write-to-commit lag at a fixed write rate (creates from 8 paced threads). */
+    /** Write-to-commit lag at a fixed write rate (creates from 8 paced threads), one drainer, the default shards. */
     Map<String, Object> lagAt(int rate) throws Exception {
+        Lag lag = lag(rate, KvOptions.DEFAULT_SHARDS, 1, Duration.ofSeconds(quick ? 4 : 15));
+        Map<String, Object> row = Results.row("write-to-commit lag at " + rate + " writes/s (achieved " + Math.round(lag.achieved()) + "/s)",
+                lag.p99(), 250.0, "ms p99 (baseline column: the target)", "lower");
+        row.put("p50_ms", lag.p50());
+        row.put("events", lag.events());
+        return row;
+    }
+
+    /** Lag percentiles in milliseconds, the write rate achieved, the events measured. */
+    record Lag(double p50, double p99, double achieved, int events) {
+    }
+
+    /** Write-to-commit lag of {@code instances} drainers on {@code shards} shards while creating at {@code rate}/s. */
+    static Lag lag(int rate, int shards, int instances, Duration duration) throws Exception {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Duration duration = Duration.ofSeconds(quick ? 6 : 15);
-        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns);
-                Drainer drainer = Drainer.builder(kv).models(BenchOrderTable.MODEL).createTables(true)
-                        .engineOptions(EngineOptions.builder(Drainer.GROUP).meterRegistry(registry).build()).build().start()) {
-            KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
-            while (drainer.engine().ownedShards().size() < kv.keys().shards()) {
-                Thread.sleep(5);
+        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, shards)) {
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            List<Drainer> drainers = new ArrayList<>();
+            try {
+                for (int i = 0; i < instances; i++) {
+                    drainers.add(drainer(kv, "l" + i));
+                }
+                return lag(kv, drainers, rate, duration);
+            } finally {
+                for (Drainer d : drainers) {
+                    d.close();
+                }
             }
-            // two seconds at the rate to warm up, then the measured window
-            write(repo, rate, Duration.ofSeconds(2), "warm" + rate);
-            List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
-            drainer.engine().addCommitListener(events -> {
+        }
+    }
+
+    private static Lag lag(KvClient kv, List<Drainer> drainers, int rate, Duration duration) throws Exception {
+        KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
+        // lag is measured once the instances share the shards evenly (rebalancing is not steady state)
+        int share = kv.keys().shards() / drainers.size();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (drainers.stream().mapToInt(d -> d.engine().ownedShards().size()).sum() < kv.keys().shards()
+                || drainers.stream().anyMatch(d -> d.engine().ownedShards().size() < share)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(drainers.size() + " drainers did not share " + kv.keys().shards() + " shards within 60 s");
+            }
+            Thread.sleep(20);
+        }
+        // a warm-up at the rate (half the window, at most two seconds), then the measured window
+        write(repo, rate, Duration.ofMillis(Math.min(2000, duration.toMillis() / 2)), "warm" + rate);
+        List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Drainer d : drainers) {
+            d.engine().addCommitListener(events -> {
                 long now = System.currentTimeMillis();
                 for (var e : events) {
                     lags.add(now - e.event().timestampMillis());
                 }
             });
-            double achieved = write(repo, rate, duration, "l" + rate);
-            if (!drainer.awaitDrained(Duration.ofMinutes(2))) {
-                throw new IllegalStateException("drainer did not catch up after the " + rate + "/s run");
-            }
-            long[] sorted;
-            synchronized (lags) {
-                sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
-            }
-            double p50 = sorted[(int) (sorted.length * 0.50)];
-            double p99 = sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))];
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", "write-to-commit lag at " + rate + " writes/s (achieved " + Math.round(achieved) + "/s)");
-            row.put("ours", p99);
-            row.put("baseline", 250.0);
-            row.put("unit", "ms p99 (baseline column: the target)");
-            row.put("ratio", Math.round(p99 / 250.0 * 100) / 100.0);
-            row.put("p50_ms", p50);
-            row.put("events", sorted.length);
-            return row;
         }
+        double achieved = write(repo, rate, duration, "l" + rate);
+        if (!drainers.get(0).awaitDrained(Duration.ofMinutes(2))) {
+            throw new IllegalStateException("drainer did not catch up after the " + rate + "/s run");
+        }
+        long[] sorted;
+        synchronized (lags) {
+            sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        if (sorted.length == 0) {
+            throw new IllegalStateException("no commits observed at " + rate + "/s");
+        }
+        return new Lag(sorted[(int) (sorted.length * 0.50)], sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))], achieved,
+                sorted.length);
     }
 
     /** Creates at a fixed rate from 8 paced threads for {@code duration}; returns the achieved rate. */

@@ -3,7 +3,13 @@ package io.kvframework.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kvframework.bench.baseline.RedissonWriteBehind;
+import io.kvframework.bench.baseline.SdOrder;
+import io.kvframework.bench.baseline.SdOrderRepository;
+import io.kvframework.bench.baseline.SpringDataRedis;
 import io.kvframework.core.KvRepository;
+import io.kvframework.drainer.Drainer;
+import io.kvframework.drainer.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
@@ -18,6 +24,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +36,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.jooq.impl.DSL;
 
 /**
  * Side-by-side benchmarks: each comparison measures KV Framework and its baseline in the same run,
@@ -56,11 +67,11 @@ public final class KvBench {
     }
 
     private Duration warmup() {
-        return Duration.ofSeconds(quick ? 3 : 8);
+        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
     }
 
     private Duration measure() {
-        return Duration.ofSeconds(quick ? 3 : 8);
+        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
     }
 
     private int rounds() {
@@ -69,50 +80,89 @@ public final class KvBench {
 
     private void runAll() throws Exception {
         String only = System.getProperty("kv.bench.only", "");
-        if (only.equals("analytics")) {
-            new AnalyticsBench(quick).run().forEach(this::add);
+        if (!System.getProperty("kv.bench.one", "").isEmpty()) {
+            repositoryComparisons();
             report();
             return;
         }
-        if (only.equals("drain")) {
-            DrainBench drain = new DrainBench(quick);
-            add(drain.throughput());
-            for (int rate : quick ? new int[] {1000, 5000} : new int[] {1000, 5000, 10000}) {
-                add(drain.lagAt(rate));
-            }
-            report();
-            return;
+        if (only.isEmpty() || only.equals("repository")) {
+            section("repository", () -> {
+                repositoryComparisons();
+                redissonComparison();
+            });
+            section("memory", () -> new MemoryBench(quick).run().forEach(this::add));
         }
-        RedisServer redis = Servers.redis();
-        TestNamespace ns = TestNamespace.create();
-        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value());
-                KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(db.dataSource())
-                        .options(KvOptions.builder().namespace(ns.value()).build()).build()) {
-            ((HikariDataSource) db.dataSource()).setMaximumPoolSize(threads);
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
-            KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
-            RedisClient raw = RedisClient.create(redis.redisUri());
-            try (StatefulRedisConnection<String, String> connection = raw.connect()) {
-                RedisCommands<String, String> sync = connection.sync();
-                createComparison(kv, repo, sync);
-                findComparison(kv, repo, sync);
-            } finally {
-                raw.shutdown();
-            }
+        if (only.isEmpty() || only.equals("drain")) {
+            section("drain", () -> {
+                DrainBench drain = new DrainBench(quick);
+                add(drain.throughput());
+                for (int rate : quick ? new int[] {5000} : new int[] {1000, 5000, 10000}) {
+                    add(drain.lagAt(rate));
+                }
+            });
         }
-        DrainBench drain = new DrainBench(quick);
-        add(drain.throughput());
-        for (int rate : quick ? new int[] {1000, 5000} : new int[] {1000, 5000, 10000}) {
-            add(drain.lagAt(rate));
+        if (only.isEmpty() || only.equals("growth")) {
+            section("growth", () -> new GrowthBench(quick, this::compareQuiet).run().forEach(this::add));
         }
-        new AnalyticsBench(quick).run().forEach(this::add);
+        if (only.isEmpty() || only.equals("analytics")) {
+            section("analytics", () -> new AnalyticsBench(quick).run().forEach(this::add));
+        }
         report();
+    }
+
+    /** A part of the run that may throw. */
+    @FunctionalInterface
+    private interface Section {
+        void run() throws Exception;
+    }
+
+    private static void section(String name, Section section) throws Exception {
+        long t0 = System.nanoTime();
+        section.run();
+        System.out.printf(Locale.ROOT, "kv-bench: %s took %.0f s%n", name, (System.nanoTime() - t0) / 1e9);
     }
 
     private void add(Map<String, Object> row) {
         results.add(row);
         System.out.printf(Locale.ROOT, "%-60s ours %,10.1f  baseline %,10.1f  %s  ratio %.2f%n", row.get("name"),
                 ((Number) row.get("ours")).doubleValue(), ((Number) row.get("baseline")).doubleValue(), row.get("unit"), row.get("ratio"));
+    }
+
+    /** The repository API against raw Lettuce and against a Spring Data Redis repository, same Redis, same JVM. */
+    private void repositoryComparisons() throws Exception {
+        RedisServer redis = Servers.redis();
+        TestNamespace ns = TestNamespace.create();
+        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value());
+                KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(db.dataSource())
+                        .options(KvOptions.builder().namespace(ns.value()).build()).build();
+                SpringDataRedis spring = new SpringDataRedis(redis)) {
+            ((HikariDataSource) db.dataSource()).setMaximumPoolSize(threads);
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
+            SdOrderRepository sd = spring.repository();
+            RedisClient raw = RedisClient.create(redis.redisUri());
+            try (StatefulRedisConnection<String, String> connection = raw.connect()) {
+                RedisCommands<String, String> sync = connection.sync();
+                // -Dkv.bench.one=<create, find, findAll or miss> runs a single comparison (for profiling)
+                String one = System.getProperty("kv.bench.one", "");
+                if (one.isEmpty() || one.equals("create")) {
+                    createComparison(kv, repo, sync);
+                    compare("createWithKV vs Spring Data Redis save() (2 @Indexed fields)",
+                            n -> repo.createWithKV(BenchOrder.sample("s" + n, n)), n -> sd.save(SdOrder.sample("s" + n, n)));
+                }
+                if (one.isEmpty() || one.equals("find")) {
+                    findComparison(kv, repo, sync, sd);
+                }
+                if (one.isEmpty() || one.equals("findAll")) {
+                    findAllComparison(repo, sd);
+                }
+                if (one.isEmpty() || one.equals("miss")) {
+                    missComparison(kv, repo);
+                }
+            } finally {
+                raw.shutdown();
+            }
+        }
     }
 
     /** createWithKV against the same Lua script called through raw Lettuce with the same arguments. */
@@ -139,15 +189,20 @@ public final class KvBench {
         compare("createWithKV vs raw Lettuce EVALSHA of the same script", ours, base);
     }
 
-    /** findOneWithKV of a cached row against a raw HGETALL of the same hash. */
-    private void findComparison(KvClient kv, KvRepository<BenchOrder> repo, RedisCommands<String, String> sync) throws Exception {
-        int rows = 10_000;
+    /** findOneWithKV of a cached row against a raw HGETALL of the same hash and against Spring Data's findById. */
+    private void findComparison(KvClient kv, KvRepository<BenchOrder> repo, RedisCommands<String, String> sync, SdOrderRepository sd)
+            throws Exception {
+        int rows = quick ? 5_000 : 10_000;
         List<BenchOrder> batch = new ArrayList<>();
+        List<SdOrder> sdBatch = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             batch.add(BenchOrder.sample("f" + i, i));
+            sdBatch.add(SdOrder.sample("f" + i, i));
             if (batch.size() == 1000) {
                 repo.createManyWithKV(batch);
+                sd.saveAll(sdBatch);
                 batch.clear();
+                sdBatch.clear();
             }
         }
         KvKeys keys = kv.keys();
@@ -163,16 +218,152 @@ public final class KvBench {
             }
         };
         compare("findOneWithKV (hit) vs raw HGETALL", ours, base);
+        Harness.Op spring = n -> {
+            if (sd.findById("f" + (n % rows)).isEmpty()) {
+                throw new IllegalStateException("missing row in Spring Data");
+            }
+        };
+        compare("findOneWithKV (hit) vs Spring Data Redis findById", ours, spring);
+    }
+
+    /** findAllWithKV on an indexed field with 10 matches against Spring Data's derived findByCity. */
+    private void findAllComparison(KvRepository<BenchOrder> repo, SdOrderRepository sd) throws Exception {
+        int groups = quick ? 500 : 1000;
+        List<BenchOrder> batch = new ArrayList<>();
+        List<SdOrder> sdBatch = new ArrayList<>();
+        for (int i = 0; i < groups * 10; i++) {
+            BenchOrder o = BenchOrder.sample("q" + i, i);
+            batch.add(new BenchOrder(o.id(), "q-city-" + (i / 10), o.status(), o.customer(), o.total(), o.qty(), o.createdAt(), o.note()));
+            SdOrder s = SdOrder.sample("q" + i, i);
+            sdBatch.add(new SdOrder(s.id(), "q-city-" + (i / 10), s.status(), s.customer(), s.total(), s.qty(), s.createdAt(), s.note()));
+            if (batch.size() == 1000) {
+                repo.createManyWithKV(batch);
+                sd.saveAll(sdBatch);
+                batch.clear();
+                sdBatch.clear();
+            }
+        }
+        Harness.Op ours = n -> {
+            int found = repo.findAllWithKV(BenchOrderTable.CITY.eq("q-city-" + (n % groups))).size();
+            if (found != 10) {
+                throw new IllegalStateException("findAllWithKV found " + found + " rows, expected 10");
+            }
+        };
+        Harness.Op spring = n -> {
+            int found = sd.findByCity("q-city-" + (n % groups)).size();
+            if (found != 10) {
+                throw new IllegalStateException("Spring Data findByCity found " + found + " rows, expected 10");
+            }
+        };
+        compare("findAllWithKV by index (10 matches) vs Spring Data Redis findByCity", ours, spring);
+    }
+
+    /**
+     * findOneWithKV of a row that only the database holds (each call a different key; the row is
+     * cached back as it is read) against a raw JDBC select by primary key on the same pool.
+     */
+    private void missComparison(KvClient kv, KvRepository<BenchOrder> repo) throws Exception {
+        int pool = quick ? 60_000 : 600_000;
+        kv.dsl().execute("insert into bench_orders (id, city, status, customer, total, qty, created_at, note, version)"
+                + " select 'm' || g, 'city-' || (g % 100), 'NEW', 'customer-' || (g % 1000), 19.99, g % 7, now(), 'benchmark row', 1"
+                + " from generate_series(0, " + (pool - 1) + ") g");
+        kv.dsl().execute("analyze bench_orders");
+        AtomicLong next = new AtomicLong();
+        Harness.Op ours = n -> {
+            long i = next.getAndIncrement();
+            if (i >= pool) {
+                throw new IllegalStateException("the miss benchmark ran out of uncached rows (" + pool + ")");
+            }
+            if (repo.findOneWithKV(BenchOrderTable.ID.eq("m" + i)).isEmpty()) {
+                throw new IllegalStateException("row m" + i + " not found in the database");
+            }
+        };
+        DataSource ds = kv.dataSource();
+        Harness.Op base = n -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select * from bench_orders where id = ?")) {
+                ps.setString(1, "m" + (n % pool));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("row missing");
+                    }
+                }
+            }
+        };
+        compare("findOneWithKV (miss, read from PostgreSQL and cached) vs raw JDBC select by key", ours, base);
+    }
+
+    /**
+     * createWithKV with the drainer writing behind into PostgreSQL, against Redisson's RMap.fastPut
+     * with a write-behind MapWriter into the same PostgreSQL; afterwards both must have every row.
+     */
+    private void redissonComparison() throws Exception {
+        RedisServer redis = Servers.redis();
+        TestNamespace ns = TestNamespace.create();
+        try (IsolatedDatabase db = Servers.postgres().isolated(ns.value());
+                KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(db.dataSource())
+                        .options(KvOptions.builder().namespace(ns.value()).defaultTtl(Duration.ofMinutes(10)).build()).build();
+                Drainer drainer = Drainer.builder(kv).models(BenchOrderTable.MODEL).createTables(true)
+                        .engineOptions(EngineOptions.builder(Drainer.GROUP).batchSize(2000).build()).build().start();
+                RedissonWriteBehind redisson = new RedissonWriteBehind(redis, db.dataSource(), threads)) {
+            ((HikariDataSource) db.dataSource()).setMaximumPoolSize(threads);
+            KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
+            AtomicLong ourWrites = new AtomicLong();
+            AtomicLong theirWrites = new AtomicLong();
+            Harness.Op ours = n -> {
+                repo.createWithKV(BenchOrder.sample("w" + n, n));
+                ourWrites.incrementAndGet();
+            };
+            Harness.Op base = n -> {
+                redisson.map().fastPut("w" + n, SdOrder.sample("w" + n, n));
+                theirWrites.incrementAndGet();
+            };
+            compare("createWithKV + drainer vs Redisson RMap.fastPut + write-behind MapWriter (both into PostgreSQL)", ours, base);
+            long t0 = System.nanoTime();
+            if (!drainer.awaitDrained(Duration.ofMinutes(5))) {
+                throw new IllegalStateException("the drainer did not catch up with " + ourWrites.get() + " creates");
+            }
+            long ourRows = kv.dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
+            double ourCatchUp = (System.nanoTime() - t0) / 1e9;
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (redisson.rowsInDatabase() < theirWrites.get() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            double theirCatchUp = (System.nanoTime() - t0) / 1e9;
+            if (ourRows != ourWrites.get() || redisson.rowsInDatabase() != theirWrites.get()) {
+                throw new IllegalStateException("rows in PostgreSQL after the write-behind comparison: ours " + ourRows + " of "
+                        + ourWrites.get() + ", Redisson " + redisson.rowsInDatabase() + " of " + theirWrites.get());
+            }
+            Map<String, Object> last = results.get(results.size() - 1);
+            last.put("ours_catch_up_s", Results.round2(ourCatchUp));
+            last.put("baseline_catch_up_s", Results.round2(theirCatchUp));
+            System.out.printf(Locale.ROOT, "  every row reached PostgreSQL: ours %d (%.1f s after the last write), Redisson %d (%.1f s)%n",
+                    ourRows, ourCatchUp, redisson.rowsInDatabase(), theirCatchUp);
+        }
     }
 
     private void compare(String name, Harness.Op ours, Harness.Op baseline) throws Exception {
+        Harness.Result[] m = measurePair(ours, baseline);
+        Map<String, Object> row = Results.row(name, Math.round(m[0].opsPerSecond()), Math.round(m[1].opsPerSecond()), "ops/s", "higher");
+        row.put("ours_p50_us", Results.round2(m[0].p50Micros()));
+        row.put("ours_p99_us", Results.round2(m[0].p99Micros()));
+        row.put("baseline_p50_us", Results.round2(m[1].p50Micros()));
+        row.put("baseline_p99_us", Results.round2(m[1].p99Micros()));
+        row.put("ours_jvm_cpu_us_per_op", Results.round2(m[0].jvmCpuMicrosPerOp()));
+        row.put("baseline_jvm_cpu_us_per_op", Results.round2(m[1].jvmCpuMicrosPerOp()));
+        row.put("threads", threads);
+        results.add(row);
+        System.out.printf(Locale.ROOT, "%-60s ours %,10.0f ops/s  baseline %,10.0f ops/s  ratio %.2f  (p99 %.0f vs %.0f us)%n", name,
+                m[0].opsPerSecond(), m[1].opsPerSecond(), m[0].opsPerSecond() / m[1].opsPerSecond(), m[0].p99Micros(), m[1].p99Micros());
+    }
+
+    /** Warms up both sides, then alternates rounds (AB, BA, ...) so drift hits both alike; the median round of each side. */
+    private Harness.Result[] measurePair(Harness.Op ours, Harness.Op baseline) throws Exception {
         List<Harness.Result> o = new ArrayList<>();
         List<Harness.Result> b = new ArrayList<>();
         AtomicLong ourCounter = new AtomicLong();
         AtomicLong baseCounter = new AtomicLong();
         Harness.warmup(threads, warmup(), ours, ourCounter);
         Harness.warmup(threads, warmup(), baseline, baseCounter);
-        // rounds alternate which side goes first (AB, BA, ...), so drift hits both alike
         for (int r = 0; r < rounds(); r++) {
             if (r % 2 == 0) {
                 o.add(Harness.run(threads, measure(), ours, ourCounter));
@@ -182,25 +373,18 @@ public final class KvBench {
                 o.add(Harness.run(threads, measure(), ours, ourCounter));
             }
         }
-        Harness.Result ourMedian = median(o);
-        Harness.Result baseMedian = median(b);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("name", name);
-        row.put("ours", round(ourMedian.opsPerSecond()));
-        row.put("baseline", round(baseMedian.opsPerSecond()));
-        row.put("unit", "ops/s");
-        row.put("ratio", round2(ourMedian.opsPerSecond() / baseMedian.opsPerSecond()));
-        row.put("ours_p50_us", round2(ourMedian.p50Micros()));
-        row.put("ours_p99_us", round2(ourMedian.p99Micros()));
-        row.put("baseline_p50_us", round2(baseMedian.p50Micros()));
-        row.put("baseline_p99_us", round2(baseMedian.p99Micros()));
-        row.put("ours_jvm_cpu_us_per_op", round2(ourMedian.jvmCpuMicrosPerOp()));
-        row.put("baseline_jvm_cpu_us_per_op", round2(baseMedian.jvmCpuMicrosPerOp()));
-        row.put("threads", threads);
-        results.add(row);
-        System.out.printf(Locale.ROOT, "%-60s ours %,10.0f ops/s  baseline %,10.0f ops/s  ratio %.2f  (JVM cpu/op %.1f vs %.1f us)%n",
-                name, ourMedian.opsPerSecond(), baseMedian.opsPerSecond(), ourMedian.opsPerSecond() / baseMedian.opsPerSecond(),
-                ourMedian.jvmCpuMicrosPerOp(), baseMedian.jvmCpuMicrosPerOp());
+        return new Harness.Result[] {median(o), median(b)};
+    }
+
+    /** One side alone, measured like the pairs (for growth curves, whose baseline is the smallest configuration). */
+    private Harness.Result compareQuiet(Harness.Op op) throws Exception {
+        AtomicLong counter = new AtomicLong();
+        Harness.warmup(threads, warmup(), op, counter);
+        List<Harness.Result> runs = new ArrayList<>();
+        for (int r = 0; r < (quick ? 1 : rounds()); r++) {
+            runs.add(Harness.run(threads, measure(), op, counter));
+        }
+        return median(runs);
     }
 
     private static Harness.Result median(List<Harness.Result> results) {
