@@ -402,15 +402,20 @@ public final class KvBench {
     }
 
     private void report() throws Exception {
-        System.out.println();
-        System.out.printf(Locale.ROOT, "| %-58s | %12s | %12s | %6s | %-20s | %-20s |%n", "comparison", "ours", "baseline", "ratio",
-                "ours p50/p99 us", "base p50/p99 us");
+        // the same table, in Markdown, on stdout and next to the JSON (docs/performance.md takes it as it is)
+        StringBuilder md = new StringBuilder();
+        md.append("| comparison | ours | baseline | unit | ratio | better | ours p50 / p99 | baseline p50 / p99 |\n");
+        md.append("|---|---:|---:|---|---:|---|---|---|\n");
         for (Map<String, Object> r : results) {
-            System.out.printf(Locale.ROOT, "| %-58s | %,12.1f | %,12.1f | %6.2f | %-20s | %-20s |%n", r.get("name"),
-                    ((Number) r.get("ours")).doubleValue(), ((Number) r.get("baseline")).doubleValue(), ((Number) r.get("ratio")).doubleValue(),
-                    r.containsKey("ours_p50_us") ? r.get("ours_p50_us") + " / " + r.get("ours_p99_us") : r.getOrDefault("p50_ms", "") + "",
-                    r.containsKey("baseline_p50_us") ? r.get("baseline_p50_us") + " / " + r.get("baseline_p99_us") : "");
+            md.append(String.format(Locale.ROOT, "| %s | %,.1f | %,.1f | %s | **%.2f** | %s | %s | %s |%n", r.get("name"),
+                    ((Number) r.get("ours")).doubleValue(), ((Number) r.get("baseline")).doubleValue(), r.get("unit"),
+                    ((Number) r.get("ratio")).doubleValue(), r.getOrDefault("better", ""),
+                    r.containsKey("ours_p50_us") ? r.get("ours_p50_us") + " / " + r.get("ours_p99_us") + " us"
+                            : r.containsKey("p50_ms") ? r.get("p50_ms") + " / " + r.get("ours") + " ms" : "",
+                    r.containsKey("baseline_p50_us") ? r.get("baseline_p50_us") + " / " + r.get("baseline_p99_us") + " us" : ""));
         }
+        System.out.println();
+        System.out.print(md);
         Path dir = Files.isDirectory(Path.of("kv-bench")) ? Path.of("kv-bench", "results") : Path.of("results");
         Files.createDirectories(dir);
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -422,6 +427,7 @@ public final class KvBench {
         doc.put("results", results);
         Path out = dir.resolve("latest.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
-        System.out.println("kv-bench: wrote " + out.toAbsolutePath());
+        Files.writeString(dir.resolve("latest.md"), md);
+        System.out.println("kv-bench: wrote " + out.toAbsolutePath() + " and latest.md");
     }
 }

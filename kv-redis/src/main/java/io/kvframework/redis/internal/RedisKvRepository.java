@@ -517,6 +517,11 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 throw new NonUniqueResultException(table + ": " + found.size() + " rows match " + where + "; updateOne expects at most one");
             }
             Found f = found.get(0);
+            if (expected >= 0 && f.version() != expected) {
+                // stale before anything is claimed: the caller learns that first (not, say, a unique conflict)
+                throw new OptimisticLockException(table + " " + f.pk() + ": expected version " + expected + " but the row has version "
+                        + f.version());
+            }
             // a where-clause of key equalities needs no re-check: the script updates whatever version is current
             // (with unique indexes the claims depend on the values read, so the version stays guarded)
             long guard = expected >= 0 ? expected : keyOnly(where) && uniques.isEmpty() ? -1 : f.version();
