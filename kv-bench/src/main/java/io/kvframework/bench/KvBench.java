@@ -47,6 +47,9 @@ public final class KvBench {
     private final boolean quick;
     private final int threads = Integer.getInteger("kv.bench.threads", 16);
     private final List<Map<String, Object>> results = new ArrayList<>();
+    /** A connection to the benchmark's Redis for INFO cpu: Redis server CPU per operation of each side. */
+    private RedisCommands<String, String> serverProbe;
+    private double[] lastRedisCpuMicrosPerOp = new double[2];
 
     private KvBench(boolean quick) {
         this.quick = quick;
@@ -143,23 +146,26 @@ public final class KvBench {
             RedisClient raw = RedisClient.create(redis.redisUri());
             try (StatefulRedisConnection<String, String> connection = raw.connect()) {
                 RedisCommands<String, String> sync = connection.sync();
-                // -Dkv.bench.one=<create, find, findAll or miss> runs a single comparison (for profiling)
-                String one = System.getProperty("kv.bench.one", "");
-                if (one.isEmpty() || one.equals("create")) {
+                serverProbe = sync;
+                // -Dkv.bench.one=create,find,findAll,miss (any of them) runs only those comparisons (for profiling)
+                List<String> one = List.of(System.getProperty("kv.bench.one", "").split(","));
+                boolean all = one.equals(List.of(""));
+                if (all || one.contains("create")) {
                     createComparison(kv, repo, sync);
                     compare("createWithKV vs Spring Data Redis save() (2 @Indexed fields)",
                             n -> repo.createWithKV(BenchOrder.sample("s" + n, n)), n -> sd.save(SdOrder.sample("s" + n, n)));
                 }
-                if (one.isEmpty() || one.equals("find")) {
+                if (all || one.contains("find")) {
                     findComparison(kv, repo, sync, sd);
                 }
-                if (one.isEmpty() || one.equals("findAll")) {
+                if (all || one.contains("findAll")) {
                     findAllComparison(repo, sd);
                 }
-                if (one.isEmpty() || one.equals("miss")) {
+                if (all || one.contains("miss")) {
                     missComparison(kv, repo);
                 }
             } finally {
+                serverProbe = null;
                 raw.shutdown();
             }
         }
@@ -255,7 +261,14 @@ public final class KvBench {
                 throw new IllegalStateException("Spring Data findByCity found " + found + " rows, expected 10");
             }
         };
-        compare("findAllWithKV by index (10 matches) vs Spring Data Redis findByCity", ours, spring);
+        compare("findAllWithKV by index (10 matches; merges PostgreSQL) vs Spring Data Redis findByCity", ours, spring);
+        Harness.Op redisOnly = n -> {
+            int found = repo.findAllFromKvRedis(BenchOrderTable.CITY.eq("q-city-" + (n % groups))).size();
+            if (found != 10) {
+                throw new IllegalStateException("findAllFromKvRedis found " + found + " rows, expected 10");
+            }
+        };
+        compare("findAllFromKvRedis by index (10 matches; Redis only) vs Spring Data Redis findByCity", redisOnly, spring);
     }
 
     /**
@@ -351,9 +364,15 @@ public final class KvBench {
         row.put("ours_jvm_cpu_us_per_op", Results.round2(m[0].jvmCpuMicrosPerOp()));
         row.put("baseline_jvm_cpu_us_per_op", Results.round2(m[1].jvmCpuMicrosPerOp()));
         row.put("threads", threads);
+        if (serverProbe != null) {
+            row.put("ours_redis_cpu_us_per_op", Results.round2(lastRedisCpuMicrosPerOp[0]));
+            row.put("baseline_redis_cpu_us_per_op", Results.round2(lastRedisCpuMicrosPerOp[1]));
+        }
         results.add(row);
-        System.out.printf(Locale.ROOT, "%-60s ours %,10.0f ops/s  baseline %,10.0f ops/s  ratio %.2f  (p99 %.0f vs %.0f us)%n", name,
-                m[0].opsPerSecond(), m[1].opsPerSecond(), m[0].opsPerSecond() / m[1].opsPerSecond(), m[0].p99Micros(), m[1].p99Micros());
+        System.out.printf(Locale.ROOT, "%-60s ours %,10.0f ops/s  baseline %,10.0f ops/s  ratio %.2f  (p99 %.0f vs %.0f us;"
+                + " JVM CPU/op %.0f vs %.0f us; Redis CPU/op %.1f vs %.1f us)%n", name, m[0].opsPerSecond(), m[1].opsPerSecond(),
+                m[0].opsPerSecond() / m[1].opsPerSecond(), m[0].p99Micros(), m[1].p99Micros(), m[0].jvmCpuMicrosPerOp(),
+                m[1].jvmCpuMicrosPerOp(), lastRedisCpuMicrosPerOp[0], lastRedisCpuMicrosPerOp[1]);
     }
 
     /** Warms up both sides, then alternates rounds (AB, BA, ...) so drift hits both alike; the median round of each side. */
@@ -364,16 +383,34 @@ public final class KvBench {
         AtomicLong baseCounter = new AtomicLong();
         Harness.warmup(threads, warmup(), ours, ourCounter);
         Harness.warmup(threads, warmup(), baseline, baseCounter);
+        double[] serverCpu = new double[2];
+        long[] ops = new long[2];
         for (int r = 0; r < rounds(); r++) {
-            if (r % 2 == 0) {
-                o.add(Harness.run(threads, measure(), ours, ourCounter));
-                b.add(Harness.run(threads, measure(), baseline, baseCounter));
-            } else {
-                b.add(Harness.run(threads, measure(), baseline, baseCounter));
-                o.add(Harness.run(threads, measure(), ours, ourCounter));
+            for (int side : r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                double cpu0 = redisServerCpuSeconds();
+                Harness.Result result = side == 0 ? Harness.run(threads, measure(), ours, ourCounter)
+                        : Harness.run(threads, measure(), baseline, baseCounter);
+                serverCpu[side] += redisServerCpuSeconds() - cpu0;
+                ops[side] += result.operations();
+                (side == 0 ? o : b).add(result);
             }
         }
+        lastRedisCpuMicrosPerOp = new double[] {serverCpu[0] * 1e6 / Math.max(1, ops[0]), serverCpu[1] * 1e6 / Math.max(1, ops[1])};
         return new Harness.Result[] {median(o), median(b)};
+    }
+
+    /** Seconds of CPU the Redis server has used (INFO cpu), or 0 without a probe connection. */
+    private double redisServerCpuSeconds() {
+        if (serverProbe == null) {
+            return 0;
+        }
+        double total = 0;
+        for (String line : serverProbe.info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
     }
 
     /** One side alone, measured like the pairs (for growth curves, whose baseline is the smallest configuration). */

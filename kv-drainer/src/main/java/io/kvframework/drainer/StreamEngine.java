@@ -79,6 +79,7 @@ public final class StreamEngine implements AutoCloseable {
     private volatile Thread maintainer;
     private volatile Thread leaser;
     private int idlePolls;
+    private long idleRounds;
 
     /** Per-shard state of an owned shard. */
     private static final class ShardState {
@@ -280,7 +281,11 @@ public final class StreamEngine implements AutoCloseable {
                 try {
                     List<Entry> entries = read();
                     if (entries.isEmpty()) {
-                        // idle: poll less and less often, up to ten poll intervals
+                        // idle: poll less and less often, up to ten poll intervals; once fully idle, look at this
+                        // consumer's own pending entries again (a safety net: nothing delivered stays unprocessed)
+                        if (idlePolls == 10 && ++idleRounds % 20 == 0) {
+                            owned.values().forEach(state -> state.readPending = true);
+                        }
                         idlePolls = Math.min(idlePolls + 1, 10);
                         Thread.sleep(options.pollInterval().toMillis() * idlePolls);
                     } else {
@@ -445,9 +450,7 @@ public final class StreamEngine implements AutoCloseable {
                 }
                 entries.add(new Entry(f.getKey(), m.getId(), m.getBody()));
             }
-            if (entries.size() >= options.batchSize() * 2) {
-                break;
-            }
+            // no early exit: Redis has delivered every reply's entries to this consumer, so each must be processed
         }
         return entries;
     }

@@ -83,4 +83,23 @@ class EngineFaultsIT {
             }
         }
     }
+
+    @Test
+    void manyShardsWithASmallBatchLeaveNothingPending(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        // 64 shards read 16 entries each per round: far more than a batch of 50, which once made the engine drop
+        // the replies of the last shards although Redis had delivered their entries (found by kv-bench at 256 shards)
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 64)) {
+            FlakySink sink = new FlakySink(0, 0);
+            Map<String, Long> expected = new ConcurrentHashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                Account a = fx.accounts.createWithKV(new Account("m" + i, "o", i));
+                expected.put("accounts:" + a.id(), a.version());
+            }
+            EngineOptions options = DrainerFixture.fastEngine("wide", "e1").batchSize(50).build();
+            try (StreamEngine engine = new StreamEngine(fx.kv, sink, options).start()) {
+                DrainerFixture.assertDrained(engine, Duration.ofSeconds(60));
+                assertThat(sink.versions).isEqualTo(expected);
+            }
+        }
+    }
 }
