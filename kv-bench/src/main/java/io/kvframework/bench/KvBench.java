@@ -78,7 +78,7 @@ public final class KvBench {
     }
 
     private int rounds() {
-        return quick ? 2 : 4;
+        return quick ? 1 : 4;
     }
 
     private void runAll() throws Exception {
