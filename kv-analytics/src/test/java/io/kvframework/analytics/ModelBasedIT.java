@@ -3,7 +3,6 @@ package io.kvframework.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kvframework.analytics.ModelEntities.Customer;
 import io.kvframework.analytics.ModelEntities.Device;
@@ -137,7 +136,7 @@ class ModelBasedIT {
         String topics = ns.value() + ".{table}";
         Counts counts = new Counts();
         try (IsolatedDatabase db = postgres.isolated(ns.value()); TcpProxy proxy = TcpProxy.to(postgres);
-                HikariDataSource viaProxy = pool(proxy, postgres, db);
+                HikariDataSource viaProxy = db.dataSourceVia(proxy, Duration.ofMillis(1000), 6);
                 KvClient kv = KvClient.builder().redis(Servers.redis().redisUri()).dataSource(viaProxy)
                         .options(KvOptions.builder().namespace(ns.value()).shards(8).tombstoneTtl(Duration.ofMillis(300))
                                 .commandTimeout(Duration.ofSeconds(10)).build()).build();
@@ -413,17 +412,6 @@ class ModelBasedIT {
                 .retryMax(Duration.ofMillis(500));
     }
 
-    private static HikariDataSource pool(TcpProxy proxy, PostgresServer postgres, IsolatedDatabase db) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl("jdbc:postgresql://" + proxy.host() + ":" + proxy.port() + "/" + postgres.database() + "?currentSchema=" + db.name()
-                + "&connectTimeout=2&socketTimeout=10");
-        c.setUsername(postgres.user());
-        c.setPassword(postgres.password());
-        c.setConnectionTimeout(1000);
-        c.setMaximumPoolSize(6);
-        c.setPoolName("model-based-test");
-        return new HikariDataSource(c);
-    }
 
     private static String[] names(String prefix, int n) {
         String[] out = new String[n];

@@ -2,7 +2,6 @@ package io.kvframework.drainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;
@@ -23,7 +22,7 @@ class DrainerOutageIT {
     @Test
     void databaseDownForThirtySecondsUnderLoad(RedisServer redis, PostgresServer postgres, IsolatedDatabase db, TestNamespace ns)
             throws Exception {
-        try (TcpProxy proxy = TcpProxy.to(postgres); HikariDataSource viaProxy = pool(proxy, postgres, db);
+        try (TcpProxy proxy = TcpProxy.to(postgres); HikariDataSource viaProxy = db.dataSourceVia(proxy, Duration.ofMillis(2000), 4);
                 DrainerFixture fx = new DrainerFixture(redis, viaProxy, ns, 4, Duration.ofMinutes(10));
                 Drainer drainer = fx.drainer("d1").start()) {
             Workload workload = new Workload(fx.accounts, 300, 11, 2000);
@@ -58,15 +57,4 @@ class DrainerOutageIT {
         }
     }
 
-    private static HikariDataSource pool(TcpProxy proxy, PostgresServer postgres, IsolatedDatabase db) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl("jdbc:postgresql://" + proxy.host() + ":" + proxy.port() + "/" + postgres.database() + "?currentSchema=" + db.name()
-                + "&connectTimeout=2&socketTimeout=10");
-        c.setUsername(postgres.user());
-        c.setPassword(postgres.password());
-        c.setConnectionTimeout(2000);
-        c.setMaximumPoolSize(4);
-        c.setPoolName("drainer-outage-test");
-        return new HikariDataSource(c);
-    }
 }

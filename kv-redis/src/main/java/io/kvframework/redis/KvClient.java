@@ -6,13 +6,17 @@ import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.redis.internal.RedisKvRepository;
 import io.kvframework.redis.sql.SqlDialect;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.protocol.ReadOnlyCommands;
+import io.lettuce.core.protocol.RedisCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,16 +69,23 @@ public final class KvClient implements AutoCloseable {
             this.ownsConnection = false;
         } else if (b.clusterUris != null) {
             RedisClusterClient client = RedisClusterClient.create(b.clusterUris);
+            client.setOptions(clusterClientOptions());
             this.redisClient = client::shutdown;
             this.connection = connect(() -> client.connect(), b.clusterUris.toString());
             this.ownsConnection = true;
         } else {
             RedisClient client = RedisClient.create(b.redisUri);
+            client.setOptions(clientOptions());
             this.redisClient = client::shutdown;
             this.connection = connect(client::connect, b.redisUri.toString());
             this.ownsConnection = true;
         }
         this.connection.setTimeout(options.commandTimeout());
+        if (!ownsConnection && replaysWrites(connection.getOptions())) {
+            LOG.warn("kv-redis: the connection given to KvClient re-sends commands after a reconnect (Lettuce's default,"
+                    + " at-least-once): a write in flight when the connection drops can then be applied twice or late."
+                    + " Create its client with KvClient.clientOptions() or KvClient.clusterClientOptions()");
+        }
         this.cluster = connection instanceof StatefulRedisClusterConnection;
         this.async = cluster ? ((StatefulRedisClusterConnection<String, String>) connection).async()
                 : ((StatefulRedisConnection<String, String>) connection).async();
@@ -96,6 +107,35 @@ public final class KvClient implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new KvUnavailableException("cannot connect to Redis at " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The Lettuce options KvClient uses for the connections it opens, for applications that pass
+     * their own connection: reconnect automatically, but never re-send a write that was in flight
+     * when the connection dropped, and refuse commands while disconnected instead of queueing them.
+     * A write that meets a broken connection then fails at once with {@link KvUnavailableException}
+     * and is applied whole or not at all — never twice, never later. Lettuce's default
+     * (at-least-once) would re-send it after reconnecting.
+     */
+    public static ClientOptions clientOptions() {
+        return ClientOptions.builder().autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(KvClient::notReplayed).build();
+    }
+
+    /** {@link #clientOptions()} for Redis Cluster clients. */
+    public static ClusterClientOptions clusterClientOptions() {
+        ClusterClientOptions.Builder b = ClusterClientOptions.builder();
+        b.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).replayFilter(KvClient::notReplayed);
+        return b.build();
+    }
+
+    /** Commands that must not be re-sent after a reconnect: everything that may change data. */
+    private static boolean notReplayed(RedisCommand<?, ?, ?> command) {
+        return command.getType() == null || !ReadOnlyCommands.isReadOnlyCommand(command.getType());
+    }
+
+    private static boolean replaysWrites(ClientOptions options) {
+        return options.isAutoReconnect() && options.getReplayFilter() == ClientOptions.DEFAULT_REPLAY_FILTER;
     }
 
     public static Builder builder() {

@@ -6,7 +6,6 @@ import static io.kvframework.redis.Order.QTY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kvframework.core.KvRepository;
 import io.kvframework.core.KvUnavailableException;
@@ -18,6 +17,7 @@ import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TcpProxy;
 import io.kvframework.testkit.TestNamespace;
 import java.math.BigDecimal;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** G2: rows in Redis stay readable and writable while the database is unreachable. */
@@ -27,7 +27,7 @@ class DatabaseOutageIT {
     @Test
     void redisRowsStayReadableAndWritableWithoutTheDatabase(RedisServer redis, PostgresServer postgres, IsolatedDatabase db,
             TestNamespace ns) {
-        try (TcpProxy proxy = TcpProxy.to(postgres); HikariDataSource viaProxy = pool(proxy, postgres, db)) {
+        try (TcpProxy proxy = TcpProxy.to(postgres); HikariDataSource viaProxy = db.dataSourceVia(proxy, Duration.ofMillis(2000), 4)) {
             try (KvFixture fx = new KvFixture(redis, viaProxy, ns)) {
                 KvRepository<Order> orders = fx.kv.repository(Order.MODEL);
                 orders.createWithKV(new Order("o1", "Oslo", Status.NEW, BigDecimal.ONE, 1, null));
@@ -46,15 +46,4 @@ class DatabaseOutageIT {
         }
     }
 
-    private static HikariDataSource pool(TcpProxy proxy, PostgresServer postgres, IsolatedDatabase db) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl("jdbc:postgresql://" + proxy.host() + ":" + proxy.port() + "/" + postgres.database()
-                + "?currentSchema=" + db.name() + "&connectTimeout=2&socketTimeout=5");
-        c.setUsername(postgres.user());
-        c.setPassword(postgres.password());
-        c.setConnectionTimeout(2000);
-        c.setMaximumPoolSize(4);
-        c.setPoolName("outage-test");
-        return new HikariDataSource(c);
-    }
 }

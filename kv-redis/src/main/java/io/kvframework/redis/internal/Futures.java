@@ -13,6 +13,28 @@ public final class Futures {
     }
 
     public static <T> T await(CompletionStage<T> stage, Duration timeout, String what) {
+        return await(stage, timeout, what, false);
+    }
+
+    /**
+     * Waits for the reply to a write. When the connection broke or the reply did not come, the
+     * exception says the write may or may not have been applied: it was sent once and is never
+     * re-sent (see {@code KvClient.clientOptions()}), so it happened whole or not at all.
+     */
+    public static <T> T awaitWrite(CompletionStage<T> stage, Duration timeout, String what) {
+        return await(stage, timeout, what, true);
+    }
+
+    /** What a failed write's caller can know about its effect. */
+    private static String outcome(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException || message.contains("Commands are rejected")) {
+            return "; the write was not applied"; // refused by the server, or never sent while disconnected
+        }
+        return "; the write may or may not have been applied (each write is atomic: all or nothing)";
+    }
+
+    private static <T> T await(CompletionStage<T> stage, Duration timeout, String what, boolean write) {
         try {
             return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -20,10 +42,10 @@ public final class Futures {
             if (cause instanceof RuntimeException r && r instanceof io.kvframework.core.KvException) {
                 throw r;
             }
-            throw new KvUnavailableException("Redis failed while " + what + ": " + cause.getMessage(), cause);
+            throw new KvUnavailableException("Redis failed while " + what + ": " + cause.getMessage() + (write ? outcome(cause) : ""), cause);
         } catch (TimeoutException e) {
             throw new KvUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms while " + what
-                    + "; a write may or may not have been applied (each write is atomic: all or nothing)", e);
+                    + (write ? "; the write may or may not have been applied (each write is atomic: all or nothing)" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KvUnavailableException("interrupted while " + what, e);

@@ -952,12 +952,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     }
 
     private WriteResult awaitWrite(CompletableFuture<List<Object>> f, String what) {
-        return writeResult(Futures.await(f, options.commandTimeout(), what), true);
+        return writeResult(Futures.awaitWrite(f, options.commandTimeout(), what), true);
     }
 
     /** The status and version of a write reply, without decoding the row image (creates know their values). */
     private WriteResult awaitStatus(CompletableFuture<List<Object>> f, String what) {
-        return writeResult(Futures.await(f, options.commandTimeout(), what), false);
+        return writeResult(Futures.awaitWrite(f, options.commandTimeout(), what), false);
     }
 
     private <T> T await(RedisFuture<T> f, String what) {
