@@ -136,19 +136,8 @@ public final class StreamEngine implements AutoCloseable {
         if (worker != null) {
             throw new IllegalStateException("engine " + group + " already started");
         }
-        List<String> groups = new ArrayList<>(List.of(group));
-        groups.addAll(options.retainForGroups());
         for (int s = 0; s < keys.shards(); s++) {
-            for (String g : groups) {
-                try {
-                    await(redis().xgroupCreate(XReadArgs.StreamOffset.from(keys.streamKey(s), "0"), g, XGroupCreateArgs.Builder.mkstream()),
-                            "creating group " + g);
-                } catch (KvException e) {
-                    if (!(e.getCause() instanceof RedisBusyException)) {
-                        throw e;
-                    }
-                }
-            }
+            createGroups(s);
         }
         running = true;
         Thread t = new Thread(this::loop, "kv-engine-" + group + "-" + me);
@@ -411,14 +400,51 @@ public final class StreamEngine implements AutoCloseable {
         String cursor = "0-0";
         int claimed = 0;
         do {
-            ClaimedMessages<String, String> c = await(redis().xautoclaim(stream,
-                    XAutoClaimArgs.Builder.xautoclaim(Consumer.from(group, me), Duration.ZERO, cursor).count(1000)), "claiming pending entries");
+            ClaimedMessages<String, String> c;
+            try {
+                c = await(redis().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(Consumer.from(group, me), Duration.ZERO, cursor)
+                        .count(1000)), "claiming pending entries");
+            } catch (KvException e) {
+                if (!noGroup(e)) {
+                    throw e;
+                }
+                int created = createGroups(shard);
+                log.warn("kv-engine[{}]: shard {} had no consumer group (Redis lost its data?); created {} group(s) again", group, shard,
+                        created);
+                continue; // the new group has nothing pending: the loop ends with cursor 0-0
+            }
             claimed += c.getMessages().size();
             cursor = c.getId();
         } while (!"0-0".equals(cursor));
         owned.put(shard, new ShardState(fence, committed.orElse(null)));
         log.info("kv-engine[{}]: took shard {} (fence {}, {} pending entries claimed, committed up to {})", group, shard, fence, claimed,
                 committed.orElse("nothing"));
+    }
+
+    /**
+     * Creates this engine's consumer group, and the groups it must retain entries for, on one
+     * shard's stream unless they exist. Returns how many were created.
+     */
+    private int createGroups(int shard) {
+        List<String> groups = new ArrayList<>(List.of(group));
+        groups.addAll(options.retainForGroups());
+        int created = 0;
+        for (String g : groups) {
+            try {
+                await(redis().xgroupCreate(XReadArgs.StreamOffset.from(keys.streamKey(shard), "0"), g, XGroupCreateArgs.Builder.mkstream()),
+                        "creating group " + g);
+                created++;
+            } catch (KvException e) {
+                if (!(e.getCause() instanceof RedisBusyException)) {
+                    throw e;
+                }
+            }
+        }
+        return created;
+    }
+
+    private static boolean noGroup(KvException e) {
+        return e.getCause() != null && String.valueOf(e.getCause().getMessage()).startsWith("NOGROUP");
     }
 
     // ------------------------------------------------------------------ reading
@@ -437,7 +463,20 @@ public final class StreamEngine implements AutoCloseable {
         }
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<Integer, RedisFuture<List<StreamMessage<String, String>>>> f : futures.entrySet()) {
-            List<StreamMessage<String, String>> messages = await(f.getValue(), "reading shard " + f.getKey());
+            List<StreamMessage<String, String>> messages;
+            try {
+                messages = await(f.getValue(), "reading shard " + f.getKey());
+            } catch (KvException e) {
+                if (!noGroup(e)) {
+                    throw e;
+                }
+                // Redis lost the stream and its groups (a restart without persistence, a flush): what it held is gone,
+                // new writes must still be drained
+                int created = createGroups(f.getKey());
+                log.warn("kv-engine[{}]: shard {} had no consumer group (Redis lost its data?); created {} group(s) again, reading from"
+                        + " the start of the stream", group, f.getKey(), created);
+                continue;
+            }
             ShardState state = owned.get(f.getKey());
             if (state != null && state.readPending && messages.isEmpty()) {
                 state.readPending = false;

@@ -49,6 +49,11 @@ abstract class BaseServer implements TestServer, AutoCloseable {
     }
 
     @Override
+    public void kill() {
+        control("kill").kill();
+    }
+
+    @Override
     public void start() {
         control("start").start();
     }

@@ -35,6 +35,14 @@ public interface TestServer {
     void stop();
 
     /**
+     * Kills the server at once: SIGKILL for a server that is a process of its own (Redis, ClickHouse),
+     * so whatever it had not made durable is gone; other servers are stopped as by {@link #stop()}.
+     *
+     * @throws UnsupportedOperationException when the testkit does not own this server
+     */
+    void kill();
+
+    /**
      * Starts a stopped server again on the same host and port, keeping its data.
      *
      * @throws UnsupportedOperationException when the testkit does not own this server

@@ -38,6 +38,12 @@ public final class ProcessLifecycle implements ServerLifecycle {
     }
 
     @Override
+    public void kill() {
+        process.kill();
+        Ports.awaitClosed(kind, host, port, Duration.ofSeconds(20));
+    }
+
+    @Override
     public void close() {
         process.stop(Duration.ofSeconds(10));
         TempDirs.delete(dir);

@@ -5,6 +5,11 @@ public interface ServerLifecycle extends AutoCloseable {
     /** Stops the server, keeping its data. */
     void stop();
 
+    /** Kills the server at once, losing what it had not made durable; by default the same as {@link #stop()}. */
+    default void kill() {
+        stop();
+    }
+
     /** Starts it again on the same address. */
     void start();
 

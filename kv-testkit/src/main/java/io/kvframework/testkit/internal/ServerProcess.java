@@ -58,6 +58,19 @@ public final class ServerProcess {
         process = null;
     }
 
+    /** Kills the process at once (SIGKILL), with no chance to flush or clean up. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     public Path log() {
         return log;
     }
