@@ -9,6 +9,7 @@ import io.kvframework.drainer.HealthState;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.ClickHouseServer;
+import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.KafkaServer;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
@@ -44,6 +45,7 @@ class AnalyticsOutageIT {
             Map<String, Long> expected = new TreeMap<>();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong failures = new AtomicLong();
+            AtomicLong writes = new AtomicLong();
             Thread writer = new Thread(() -> {
                 int i = 0;
                 while (!stop.get()) {
@@ -54,6 +56,7 @@ class AnalyticsOutageIT {
                         synchronized (expected) {
                             expected.put(id, t.version());
                         }
+                        writes.incrementAndGet();
                     } catch (RuntimeException e) {
                         failures.incrementAndGet();
                     }
@@ -105,8 +108,14 @@ class AnalyticsOutageIT {
                 }
                 Thread.sleep(250);
             }
-            System.out.printf("analytics outage test: %d keys, broker down 20 s (bridge health %s), ClickHouse down 5 s (sink failing: %s)%n",
-                    want.size(), seen, sinkWasFailing);
+            Map<String, String> inClickHouse = new TreeMap<>();
+            rows.forEach(line -> inClickHouse.put(line.split("\t")[0], line.split("\t")[1]));
+            Map<String, String> expectedVersions = new TreeMap<>();
+            want.forEach(line -> expectedVersions.put(line.split("\t")[0], line.split("\t")[1]));
+            FaultReport.compare("kafka-and-clickhouse-restart", writes.get(), 2, expectedVersions, inClickHouse, 0,
+                    String.format("broker stopped 20 s (bridge health %s), ClickHouse stopped 5 s (sink failing: %s); %,d keys, %,d writes"
+                            + " failed", seen, sinkWasFailing, want.size(), failures.get()))
+                    .print().assertNothingLostOrDuplicated();
             assertThat(rows).isEqualTo(want);
         }
     }

@@ -3,6 +3,9 @@ package io.kvframework.drainer;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.InvalidValueException;
+import io.kvframework.core.UnknownColumnException;
+import io.kvframework.core.UnknownTableException;
+import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.sql.DbRow;
 import io.kvframework.redis.sql.SqlDialect;
 import io.kvframework.redis.sql.SqlTable;
@@ -187,6 +190,20 @@ public final class DatabaseSink implements ChangeSink {
         });
     }
 
+    /**
+     * The event's column values, checked against its key: an entry whose row image names another key
+     * than its {@code key} field is corrupted, and applying it would write a row nobody wrote.
+     */
+    private static Object[] decode(EntityModel<?> model, ChangeEvent event) {
+        Object[] values = event.values(model);
+        String pk = KvKeys.primaryKey(model, values);
+        if (!pk.equals(event.key())) {
+            throw new InvalidValueException(model.table() + ": stream entry for key '" + event.key() + "' carries the row of key '" + pk
+                    + "': a corrupted entry");
+        }
+        return values;
+    }
+
     private <E> void apply(DSLContext tx, SqlTable<E> table, List<ShardEvent> events) {
         EntityModel<E> model = table.model();
         String name = model.table();
@@ -194,7 +211,7 @@ public final class DatabaseSink implements ChangeSink {
         long now = System.currentTimeMillis();
         for (ShardEvent e : events) {
             if (e.event().op() == ChangeEvent.Op.DELETE) {
-                Object[] values = e.event().values(model);
+                Object[] values = decode(model, e.event());
                 Object[] key = model.key().stream().map(c -> values[c.position()]).toArray();
                 table.deleteOlder(tx, key, e.event().version()).execute();
                 Tombstones.remember(tx, name, Tombstones.keyHash(e.event().key()), e.event().version(), now);
@@ -215,7 +232,7 @@ public final class DatabaseSink implements ChangeSink {
         }
         List<DbRow> upserts = new ArrayList<>();
         for (ShardEvent e : upsertsByHash.values()) {
-            upserts.add(new DbRow(e.event().values(model), e.event().version()));
+            upserts.add(new DbRow(decode(model, e.event()), e.event().version()));
         }
         int perStatement = Math.max(1, MAX_BIND_PARAMETERS / (model.columns().size() + 1));
         for (int i = 0; i < upserts.size(); i += perStatement) {
@@ -244,7 +261,9 @@ public final class DatabaseSink implements ChangeSink {
                 // (undefined table or column: fixing the schema resumes draining, nothing is dead-lettered)
                 return Failure.TRANSIENT;
             }
-            if (t instanceof InvalidValueException) {
+            // an event this drainer's models cannot decode (corrupted, foreign, or written by a newer model): dead-letter it so the
+            // shard moves on; after upgrading the drainer, `kv dlq replay` applies what was a newer model's event
+            if (t instanceof InvalidValueException || t instanceof UnknownColumnException || t instanceof UnknownTableException) {
                 return Failure.PERMANENT;
             }
             t = t.getCause();

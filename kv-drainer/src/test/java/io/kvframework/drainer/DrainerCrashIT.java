@@ -2,6 +2,7 @@ package io.kvframework.drainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.JvmProcess;
 import io.kvframework.testkit.KvTest;
@@ -64,11 +65,12 @@ class DrainerCrashIT {
             }
             Map<String, String> expected = workload.expected();
             Map<String, String> actual = fx.database();
-            System.out.printf("crash test: %d writes, %d SIGKILLs, %d rows expected, %d rows in PostgreSQL%n", processedBefore, kills,
-                    expected.size(), actual.size());
+            FaultReport report = FaultReport.compare("drainer-sigkill", processedBefore, kills, expected, actual, 0,
+                    String.format("drainer in its own JVM killed at random points; %,d rows expected", expected.size())).print();
             assertThat(kills).isEqualTo(CYCLES);
             assertThat(processedBefore).isGreaterThan(1000);
             // nothing lost, nothing resurrected, every row at exactly its last version
+            report.assertNothingLostOrDuplicated();
             assertThat(actual).isEqualTo(expected);
         }
     }
