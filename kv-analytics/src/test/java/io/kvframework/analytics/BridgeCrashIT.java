@@ -91,8 +91,8 @@ class BridgeCrashIT {
             }
             Map<String, String> lastWritten = new java.util.TreeMap<>();
             for (String change : written) {
-                String[] kv = change.split("@");
-                lastWritten.merge(kv[0], kv[1], (a, b) -> Long.parseLong(a) >= Long.parseLong(b) ? a : b);
+                String[] parts = change.split("@");
+                lastWritten.merge(parts[0], parts[1], (a, b) -> Long.parseLong(a) >= Long.parseLong(b) ? a : b);
             }
             Set<String> missing = new HashSet<>(written);
             missing.removeAll(inKafka);
