@@ -189,6 +189,9 @@ public final class Column<E, T> {
             throw new InvalidValueException(qualified() + ": expected " + javaType.getSimpleName() + " but got "
                     + value.getClass().getSimpleName());
         }
+        if (value instanceof String text) {
+            checkText(text);
+        }
         if (maxLength >= 0) {
             int length = switch (type) {
                 case STRING -> ((String) value).length();
@@ -197,6 +200,29 @@ public final class Column<E, T> {
             };
             if (length > maxLength) {
                 throw new InvalidValueException(qualified() + ": value of length " + length + " exceeds maxLength " + maxLength);
+            }
+        }
+    }
+
+    /**
+     * Refuses text that cannot be stored as it is everywhere the row goes: a NUL character
+     * (PostgreSQL rejects it) and unpaired surrogates (not Unicode; UTF-8 encoding would silently
+     * replace them).
+     */
+    private void checkText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                throw new InvalidValueException(qualified() + ": value contains a NUL character (U+0000) at index " + i
+                        + ", which PostgreSQL cannot store");
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+                if (!paired) {
+                    throw new InvalidValueException(qualified() + ": value contains an unpaired surrogate (U+"
+                            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i + ": not valid Unicode");
+                }
+                i++;
             }
         }
     }

@@ -23,8 +23,10 @@ public interface KvRepository<E> {
     E createWithKV(E entity);
 
     /**
-     * Creates several rows, pipelined. Each row is created atomically on its own; the first failure
-     * is thrown after all rows were tried, and the rows before and after it are created.
+     * Creates several rows, pipelined. Every entity is validated first: a malformed one fails the
+     * call with {@link InvalidValueException} before anything is written. Then each row is created
+     * atomically on its own; the first failure (a duplicate key, say) is thrown after all rows were
+     * tried, and the rows before and after it are created.
      */
     List<E> createManyWithKV(List<E> entities);
 

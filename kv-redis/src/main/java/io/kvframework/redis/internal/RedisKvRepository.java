@@ -139,6 +139,14 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         if (entities == null) {
             throw new InvalidValueException(table + ": createManyWithKV(null)");
         }
+        // every entity is checked before anything is written: malformed input changes nothing (G8)
+        List<Object[]> allValues = new ArrayList<>();
+        List<List<String>> allFields = new ArrayList<>();
+        for (E e : entities) {
+            Object[] values = model.validate(e);
+            allValues.add(values);
+            allFields.add(fieldPairs(values));
+        }
         if (!uniques.isEmpty()) {
             List<E> out = new ArrayList<>();
             RuntimeException first = null;
@@ -153,13 +161,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 throw first;
             }
             return out;
-        }
-        List<Object[]> allValues = new ArrayList<>();
-        List<List<String>> allFields = new ArrayList<>();
-        for (E e : entities) {
-            Object[] values = model.validate(e);
-            allValues.add(values);
-            allFields.add(fieldPairs(values));
         }
         List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
         for (int i = 0; i < allValues.size(); i++) {
