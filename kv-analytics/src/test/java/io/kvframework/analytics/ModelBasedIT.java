@@ -22,6 +22,7 @@ import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.ClickHouseServer;
 import io.kvframework.testkit.IsolatedDatabase;
+import io.kvframework.testkit.JvmProcess;
 import io.kvframework.testkit.KafkaServer;
 import io.kvframework.testkit.PostgresServer;
 import io.kvframework.testkit.Servers;
@@ -165,6 +166,13 @@ class ModelBasedIT {
             sink.start();
             int generation = 1;
             boolean paused = false;
+            Map<String, String> childEnv = Map.of("KV_REDIS_URL", Servers.redis().uri(), "KV_DATABASE_URL", db.jdbcUrl(),
+                    "KV_DATABASE_USER", postgres.user(), "KV_DATABASE_PASSWORD", postgres.password(), "KV_NAMESPACE", ns.value(),
+                    "KV_SHARDS", "8", "KV_DRAINER_MODELS", String.join(",", Customer.class.getName(), Line.class.getName(),
+                            Device.class.getName()),
+                    "KV_DRAINER_RETAIN_FOR_GROUPS", KafkaBridge.GROUP, "KV_DRAINER_BATCH_SIZE", "50", "KV_DRAINER_LEASE_TTL_MS", "800");
+            JvmProcess child = null;
+            int killChildAt = -1;
             int nextFault = 200 + random.nextInt(400);
             long cutUntil = 0;
             try {
@@ -173,9 +181,15 @@ class ModelBasedIT {
                         proxy.restore();
                         cutUntil = 0;
                     }
+                    if (i == killChildAt) {
+                        child.kill(); // SIGKILL wherever it is: mid-batch, between commit and acknowledge, renewing a lease
+                        child.close();
+                        child = null;
+                        counts.fault("drainer process killed");
+                    }
                     if (i == nextFault) {
                         nextFault = i + 200 + random.nextInt(400);
-                        int f = random.nextInt(4);
+                        int f = random.nextInt(5);
                         if (f == 0 && !paused) {
                             drainer.close();
                             paused = true;
@@ -188,6 +202,12 @@ class ModelBasedIT {
                             drainer.close();
                             drainer = drainer(kv, generation++).start();
                             counts.fault("drainer restarted");
+                        } else if (f == 4 && child == null) {
+                            // a second drainer in its own JVM takes some of the shards, then is killed a little later
+                            child = JvmProcess.start(io.kvframework.drainer.DrainerMain.class, List.of(), childEnv);
+                            child.awaitLine(l -> l.startsWith("kv-drainer: started"), Duration.ofSeconds(60));
+                            killChildAt = i + 50 + random.nextInt(150);
+                            counts.fault("drainer process started");
                         } else if (f == 3 && cutUntil == 0) {
                             proxy.cut();
                             cutUntil = System.nanoTime() + Duration.ofMillis(300 + random.nextInt(1200)).toNanos();
@@ -201,6 +221,12 @@ class ModelBasedIT {
                         throw new AssertionError("operation " + i + " on " + table.model.table() + " failed: " + e + "\nlast operations on "
                                 + table.model.table() + ":\n  " + String.join("\n  ", table.history), e);
                     }
+                }
+                if (child != null) {
+                    child.kill();
+                    child.close();
+                    child = null;
+                    counts.fault("drainer process killed");
                 }
                 if (cutUntil > 0) {
                     proxy.restore();
@@ -218,6 +244,10 @@ class ModelBasedIT {
                     checkClickHouse(client, ns.value(), t);
                 }
             } finally {
+                if (child != null) {
+                    child.kill();
+                    child.close();
+                }
                 drainer.close();
             }
             int live = tables.stream().mapToInt(t -> t.rows.size()).sum();
