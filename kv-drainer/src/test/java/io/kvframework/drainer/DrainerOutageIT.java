@@ -3,6 +3,7 @@ package io.kvframework.drainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.PostgresServer;
@@ -46,8 +47,12 @@ class DrainerOutageIT {
             writer.join();
             DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(60));
             double catchUp = (System.nanoTime() - restored) / 1e9;
-            System.out.printf("outage test: %d writes during the %d s outage, backlog %d entries at the end of it, drained %.1f s after"
-                    + " the database came back; health seen %s%n", during, OUTAGE.toSeconds(), backlog, catchUp, seen);
+            FaultReport report = FaultReport.compare("database-unreachable", workload.writes.get() + workload.failures.get(), 1,
+                    workload.expected(), fx.database(), 0, String.format("%,d writes during the %d s outage, backlog %,d entries at the end"
+                            + " of it, drained %.1f s after the database came back; health seen %s", during, OUTAGE.toSeconds(), backlog,
+                            catchUp, seen))
+                    .print();
+            report.assertNothingLostOrDuplicated();
             assertThat(workload.failures.get()).isZero();
             assertThat(during).isGreaterThan(1000);
             assertThat(backlog).isPositive();
