@@ -86,6 +86,7 @@ class RedisRestartIT {
             long writesBeforeKill = writer.operations.get();
             redis.kill();
             redis.start();
+            awaitConnected(direct.accounts);
             Map<String, String> database;
             try (Drainer drainer = direct.drainer("d2").start()) {
                 // the pipeline goes on: new keys are written and drained although Redis forgot its streams and groups
@@ -144,6 +145,22 @@ class RedisRestartIT {
                 return;
             } catch (io.kvframework.core.KvUnavailableException e) {
                 if (System.nanoTime() > deadline || !e.getMessage().contains("was not applied")) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Waits until the client has reconnected (it refuses commands until then). */
+    private static void awaitConnected(KvRepository<Account> repository) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                repository.findAllFromKvRedis(Account.OWNER.eq("nobody"));
+                return;
+            } catch (io.kvframework.core.KvUnavailableException e) {
+                if (System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(50);
