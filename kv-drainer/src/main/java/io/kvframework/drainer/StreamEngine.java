@@ -408,9 +408,7 @@ public final class StreamEngine implements AutoCloseable {
                 if (!noGroup(e)) {
                     throw e;
                 }
-                int created = createGroups(shard);
-                log.warn("kv-engine[{}]: shard {} had no consumer group (Redis lost its data?); created {} group(s) again", group, shard,
-                        created);
+                recreateGroups(shard);
                 continue; // the new group has nothing pending: the loop ends with cursor 0-0
             }
             claimed += c.getMessages().size();
@@ -443,6 +441,16 @@ public final class StreamEngine implements AutoCloseable {
         return created;
     }
 
+    /**
+     * Redis lost the stream and its groups (a restart without persistence, a flush): what it held is
+     * gone, but new writes must still be drained, so the groups are created again.
+     */
+    private void recreateGroups(int shard) {
+        int created = createGroups(shard);
+        log.warn("kv-engine[{}]: shard {} had no consumer group (Redis lost its data?); created {} group(s) again, reading from the"
+                + " start of the stream", group, shard, created);
+    }
+
     private static boolean noGroup(KvException e) {
         return e.getCause() != null && String.valueOf(e.getCause().getMessage()).startsWith("NOGROUP");
     }
@@ -470,11 +478,7 @@ public final class StreamEngine implements AutoCloseable {
                 if (!noGroup(e)) {
                     throw e;
                 }
-                // Redis lost the stream and its groups (a restart without persistence, a flush): what it held is gone,
-                // new writes must still be drained
-                int created = createGroups(f.getKey());
-                log.warn("kv-engine[{}]: shard {} had no consumer group (Redis lost its data?); created {} group(s) again, reading from"
-                        + " the start of the stream", group, f.getKey(), created);
+                recreateGroups(f.getKey());
                 continue;
             }
             ShardState state = owned.get(f.getKey());

@@ -34,6 +34,7 @@ final class CheckedWriter implements Runnable {
     private final KvRepository<Account> check;
     private final AtomicBoolean stop;
     private final Random random;
+    private Thread thread;
 
     CheckedWriter(String prefix, KvRepository<Account> app, KvRepository<Account> check, AtomicBoolean stop, Random random) {
         this.prefix = prefix;
@@ -41,6 +42,27 @@ final class CheckedWriter implements Runnable {
         this.check = check;
         this.stop = stop;
         this.random = random;
+    }
+
+    /** Starts {@code count} writers, each over its own keys ({@code prefix + n + "-"}), on threads of their own. */
+    static List<CheckedWriter> startAll(int count, String prefix, long seed, KvRepository<Account> app, KvRepository<Account> check,
+            AtomicBoolean stop) {
+        List<CheckedWriter> writers = new ArrayList<>();
+        for (int w = 0; w < count; w++) {
+            CheckedWriter writer = new CheckedWriter(prefix + w + "-", app, check, stop, new Random(seed + w));
+            writer.thread = new Thread(writer, "writer-" + prefix + w);
+            writer.thread.start();
+            writers.add(writer);
+        }
+        return writers;
+    }
+
+    /** Stops the writers started by {@link #startAll} and waits for them. */
+    static void stopAll(List<CheckedWriter> writers, AtomicBoolean stop) throws InterruptedException {
+        stop.set(true);
+        for (CheckedWriter w : writers) {
+            w.thread.join();
+        }
     }
 
     /** Compares the database with the writers' models, counting what the writers saw on the way. */

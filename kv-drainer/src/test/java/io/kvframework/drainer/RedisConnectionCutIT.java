@@ -13,7 +13,6 @@ import io.kvframework.testkit.TcpProxy;
 import io.kvframework.testkit.TestNamespace;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,15 +41,7 @@ class RedisConnectionCutIT {
                 Drainer drainer = direct.drainer("d1").start()) {
             KvRepository<Account> app = viaProxy.repository(Account.MODEL);
             AtomicBoolean stop = new AtomicBoolean();
-            List<CheckedWriter> writers = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < WRITERS; w++) {
-                CheckedWriter writer = new CheckedWriter("w" + w + "-", app, direct.accounts, stop, new Random(100 + w));
-                writers.add(writer);
-                Thread t = new Thread(writer, "writer-" + w);
-                threads.add(t);
-                t.start();
-            }
+            List<CheckedWriter> writers = CheckedWriter.startAll(WRITERS, "w", 100, app, direct.accounts, stop);
             Random random = new Random(5);
             for (int cut = 0; cut < CUTS; cut++) {
                 Thread.sleep(150 + random.nextInt(250));
@@ -59,10 +50,7 @@ class RedisConnectionCutIT {
                 proxy.restore();
             }
             Thread.sleep(500);
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join();
-            }
+            CheckedWriter.stopAll(writers, stop);
             DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(60));
 
             FaultReport report = CheckedWriter.report("redis-connection-cut", CUTS, writers, direct.database()).print();

@@ -11,7 +11,6 @@ import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,14 +34,7 @@ class RedisRestartIT {
                 Drainer drainer = direct.drainer("d1").start()) {
             KvRepository<Account> app = appClient.repository(Account.MODEL);
             AtomicBoolean stop = new AtomicBoolean();
-            List<CheckedWriter> writers = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
-                CheckedWriter writer = new CheckedWriter("a" + w + "-", app, direct.accounts, stop, new Random(200 + w));
-                writers.add(writer);
-                threads.add(new Thread(writer, "writer-" + w));
-            }
-            threads.forEach(Thread::start);
+            List<CheckedWriter> writers = CheckedWriter.startAll(2, "a", 200, app, direct.accounts, stop);
             Random random = new Random(9);
             for (int kill = 0; kill < KILLS; kill++) {
                 Thread.sleep(1000 + random.nextInt(1000));
@@ -51,10 +43,7 @@ class RedisRestartIT {
                 redis.start();
             }
             Thread.sleep(1000);
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join();
-            }
+            CheckedWriter.stopAll(writers, stop);
             DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(60));
             FaultReport report = CheckedWriter.report("redis-killed-with-aof", KILLS, writers, direct.database()).print();
             assertThat(CheckedWriter.anomalies(writers)).isEmpty();
@@ -71,19 +60,17 @@ class RedisRestartIT {
                 DrainerFixture direct = new DrainerFixture(redis, db.dataSource(), ns, 4, Duration.ofMinutes(10))) {
             KvRepository<Account> app = appClient.repository(Account.MODEL);
             AtomicBoolean stop = new AtomicBoolean();
-            CheckedWriter writer = new CheckedWriter("n-", app, direct.accounts, stop, new Random(300));
-            Thread thread = new Thread(writer, "writer");
+            List<CheckedWriter> writers;
             long backlogAtKill;
             try (Drainer drainer = direct.drainer("d1").start()) {
-                thread.start();
+                writers = CheckedWriter.startAll(1, "n", 300, app, direct.accounts, stop);
                 Thread.sleep(1500);
                 drainer.close(); // the drainer falls behind: what follows is only in Redis
                 Thread.sleep(500);
-                stop.set(true);
-                thread.join();
+                CheckedWriter.stopAll(writers, stop);
                 backlogAtKill = drainer.backlog();
             }
-            long writesBeforeKill = writer.operations.get();
+            long writesBeforeKill = CheckedWriter.total(writers, w -> w.operations);
             redis.kill();
             redis.start();
             awaitConnected(direct.accounts);
@@ -100,12 +87,12 @@ class RedisRestartIT {
                 assertThat(database).containsKey("after-" + i);
             }
             database.keySet().removeIf(k -> k.startsWith("after-"));
-            FaultReport report = CheckedWriter.report("redis-killed-without-persistence", 1, List.of(writer), database).print();
+            FaultReport report = CheckedWriter.report("redis-killed-without-persistence", 1, writers, database).print();
             long differing = report.lost() + report.duplicated();
             System.out.printf("  without persistence: %,d writes acknowledged before the kill, %,d stream entries not yet drained at"
                     + " the kill; %,d rows differ from what the application was told (%,d changes lost, %,d deletes lost)%n",
                     writesBeforeKill, backlogAtKill, differing, report.lost(), report.duplicated());
-            assertThat(CheckedWriter.anomalies(List.of(writer))).isEmpty();
+            assertThat(CheckedWriter.anomalies(writers)).isEmpty();
             assertThat(backlogAtKill).isPositive();
             // exactly the undrained changes are lost: every differing row had a change among them, and no other row differs
             assertThat(differing).isPositive().isLessThanOrEqualTo(backlogAtKill);

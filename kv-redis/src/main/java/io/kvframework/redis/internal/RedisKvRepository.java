@@ -120,7 +120,11 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     @Override
     public E createWithKV(E entity) {
         Object[] values = model.validate(entity);
-        List<String> fields = fieldPairs(values);
+        return create(values, fieldPairs(values));
+    }
+
+    /** Creates one row from values already validated. */
+    private E create(Object[] values, List<String> fields) {
         String pk = KvKeys.primaryKey(model, values);
         List<String> acquired = claimUniques(pk, values, null);
         try {
@@ -150,9 +154,9 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         if (!uniques.isEmpty()) {
             List<E> out = new ArrayList<>();
             RuntimeException first = null;
-            for (E e : entities) {
+            for (int i = 0; i < allValues.size(); i++) {
                 try {
-                    out.add(createWithKV(e));
+                    out.add(create(allValues.get(i), allFields.get(i)));
                 } catch (RuntimeException ex) {
                     first = first == null ? ex : first;
                 }
