@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kv dlq list|show|replay|discard}: the dead letters of a consumer group. */
-@Command(name = "dlq", description = "Dead letters: events a sink could never apply, kept in {ns:s}:dlq with their error.",
+@Command(name = "dlq", description = "Dead letters: events a sink could never apply, kept in {ns:s}:dlq:<group> with their error.",
         subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Discard.class})
 final class DlqCommand {
     @ParentCommand

@@ -46,28 +46,46 @@ final class ModeCommand implements Callable<Integer> {
             if (!target.equals("kv") && !target.equals("db")) {
                 throw new IllegalArgumentException("mode must be kv or db, got '" + target + "'");
             }
-            Drainer.requestMode(kv, table, target);
+            String id = Drainer.requestMode(kv, table, target);
             if (!root.json) {
-                out.println("asked the drainers to switch " + table + " to " + target + " mode; waiting ...");
+                out.println("asked the drainers to switch " + table + " to " + target + " mode (request " + id + "); waiting ...");
                 out.flush();
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                String result = Futures.await(kv.redis().hget(Drainer.modeResultsKey(kv), table), kv.options().commandTimeout(),
-                        "reading the outcome");
-                if (result != null) {
-                    boolean ok = result.startsWith("ok:");
-                    print(out, Drainer.modeOf(kv, table), ok ? null : result.substring("error:".length()));
-                    return ok ? 0 : KvCli.FAILED;
-                }
-                Thread.sleep(100);
+            Integer done = await(kv, out, id, System.nanoTime() + timeout.toNanos());
+            if (done != null) {
+                return done;
             }
-            boolean taken = Futures.await(kv.redis().hexists(Drainer.modeRequestsKey(kv), table), kv.options().commandTimeout(),
-                    "reading the request") == Boolean.FALSE;
-            print(out, Drainer.modeOf(kv, table), taken ? "a drainer took the request but did not finish within " + timeout
-                    : "no drainer took the request within " + timeout + " (is a drainer running on namespace " + root.namespace + "?)");
+            // no request outlives the command that asked for it
+            if (Drainer.withdrawMode(kv, table, target, id)) {
+                print(out, Drainer.modeOf(kv, table), "no drainer took the request within " + timeout + " (is a drainer running on namespace "
+                        + root.namespace + "?); the request was withdrawn");
+                return KvCli.FAILED;
+            }
+            done = await(kv, out, id, System.nanoTime() + WITHDRAW_WAIT.toNanos());
+            if (done != null) {
+                return done;
+            }
+            print(out, Drainer.modeOf(kv, table), "a drainer took the request but did not finish within " + timeout
+                    + "; it was asked to stop and put the table back in KV mode");
             return KvCli.FAILED;
         }
+    }
+
+    /** How long to wait for a drainer to confirm a withdrawn switch. */
+    private static final Duration WITHDRAW_WAIT = Duration.ofSeconds(10);
+
+    /** The exit code once request {@code id} has an outcome, or null at the deadline. */
+    private Integer await(KvClient kv, PrintWriter out, String id, long deadline) throws InterruptedException {
+        while (System.nanoTime() < deadline) {
+            String result = Drainer.modeResult(kv, table, id);
+            if (result != null) {
+                boolean ok = result.startsWith("ok:");
+                print(out, Drainer.modeOf(kv, table), ok ? null : result.substring("error:".length()));
+                return ok ? 0 : KvCli.FAILED;
+            }
+            Thread.sleep(100);
+        }
+        return null;
     }
 
     private void print(PrintWriter out, String mode, String error) {

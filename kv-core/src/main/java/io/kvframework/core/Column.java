@@ -25,22 +25,47 @@ import java.util.function.Function;
  * keys and stream events; {@link #decode(String)} reverses it.
  */
 public final class Column<E, T> {
+    /** Length of a String or enum column in the primary key or an index when none is declared. */
+    public static final int DEFAULT_INDEXED_LENGTH = 255;
+    /** The most digits a {@link BigDecimal} column may declare (MariaDB's {@code DECIMAL} limit). */
+    public static final int MAX_PRECISION = 65;
+    /** The most decimals a {@link BigDecimal} column may declare (MariaDB's {@code DECIMAL} limit). */
+    public static final int MAX_SCALE = 30;
+    /** Integer digits of a {@link BigDecimal} column without declared precision: what {@code DECIMAL(65,30)} holds. */
+    public static final int UNDECLARED_INTEGER_DIGITS = MAX_PRECISION - MAX_SCALE;
+    /** The earliest {@link Instant} both databases store ({@code DATETIME(6)} in MariaDB starts at year 1000). */
+    public static final Instant MIN_INSTANT = Instant.parse("1000-01-01T00:00:00Z");
+    /** The latest {@link Instant} both databases store, at microsecond precision. */
+    public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
+    /** The earliest {@link LocalDate} both databases store. */
+    public static final LocalDate MIN_DATE = LocalDate.of(1000, 1, 1);
+    /** The latest {@link LocalDate} both databases store. */
+    public static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
+
     private final String name;
     private final ColumnType type;
     private final Class<T> javaType;
     private final boolean nullable;
-    private final int maxLength;
+    private final int declaredLength;
+    private final int precision;
+    private final int scale;
     private final Function<E, T> getter;
     private final JavaType jsonType;
     private int position = -1;
+    private int maxLength;
+    private boolean indexed;
     private String table = "?";
 
-    Column(String name, ColumnType type, Class<T> javaType, boolean nullable, int maxLength, Function<E, T> getter, Type jsonType) {
+    Column(String name, ColumnType type, Class<T> javaType, boolean nullable, int maxLength, int precision, int scale,
+            Function<E, T> getter, Type jsonType) {
         this.name = name;
         this.type = type;
         this.javaType = javaType;
         this.nullable = nullable;
+        this.declaredLength = maxLength;
         this.maxLength = maxLength;
+        this.precision = precision;
+        this.scale = scale;
         this.getter = getter;
         this.jsonType = type == ColumnType.JSON ? JsonMapper.MAPPER.constructType(jsonType != null ? jsonType : javaType) : null;
     }
@@ -53,12 +78,28 @@ public final class Column<E, T> {
         return new ColumnBuilder<>(name, javaType, getter);
     }
 
-    void bind(String table, int position) {
+    /** Binds the column to its model; {@code indexed} when it is part of the primary key or an index. */
+    void bind(String table, int position, boolean indexed) {
         if (this.position >= 0) {
             throw new InvalidModelException("column " + name + " already belongs to table " + this.table);
         }
+        int length = declaredLength;
+        if (length < 0 && indexed && (type == ColumnType.STRING || type == ColumnType.ENUM)) {
+            length = DEFAULT_INDEXED_LENGTH;
+        }
+        if (type == ColumnType.ENUM && length > 0) {
+            for (Object constant : javaType.getEnumConstants()) {
+                String constantName = ((Enum<?>) constant).name();
+                if (constantName.codePointCount(0, constantName.length()) > length) {
+                    throw new InvalidModelException(table + "." + name + ": enum constant " + constantName + " is longer than the column's"
+                            + " maxLength " + length);
+                }
+            }
+        }
         this.table = table;
         this.position = position;
+        this.indexed = indexed;
+        this.maxLength = length;
     }
 
     /** Column name in the database and in Redis hashes. */
@@ -81,9 +122,29 @@ public final class Column<E, T> {
         return nullable;
     }
 
-    /** Maximum length (characters of a String, bytes of a byte[], characters of JSON text), or -1. */
+    /**
+     * Maximum length (characters of a String or enum name, counted as Unicode code points; bytes of
+     * a byte[]; characters of JSON text), or -1 when only the client's {@code maxValueLength}
+     * applies. Declared with {@code maxLength}, or {@value #DEFAULT_INDEXED_LENGTH} for a String or
+     * enum column in the primary key or an index.
+     */
     public int maxLength() {
         return maxLength;
+    }
+
+    /** Whether the column is part of the primary key or of an index. */
+    public boolean indexed() {
+        return indexed;
+    }
+
+    /** Declared total digits of a {@link BigDecimal} column, or -1 when undeclared. */
+    public int precision() {
+        return precision;
+    }
+
+    /** Declared decimals of a {@link BigDecimal} column, or -1 when undeclared. */
+    public int scale() {
+        return scale;
     }
 
     /** Position of the column in its entity model. */
@@ -189,19 +250,87 @@ public final class Column<E, T> {
             throw new InvalidValueException(qualified() + ": expected " + javaType.getSimpleName() + " but got "
                     + value.getClass().getSimpleName());
         }
-        if (value instanceof String text) {
-            checkText(text);
-        }
-        if (maxLength >= 0) {
-            int length = switch (type) {
-                case STRING -> ((String) value).length();
-                case BYTES -> ((byte[]) value).length;
-                default -> -1;
-            };
-            if (length > maxLength) {
-                throw new InvalidValueException(qualified() + ": value of length " + length + " exceeds maxLength " + maxLength);
+        switch (type) {
+            case STRING -> {
+                String text = (String) value;
+                checkText(text);
+                if (maxLength >= 0 && text.length() > maxLength) {
+                    int characters = text.codePointCount(0, text.length());
+                    if (characters > maxLength) {
+                        throw new InvalidValueException(qualified() + ": value of length " + characters + " exceeds maxLength " + maxLength
+                                + (declaredLength < 0 ? " (the default for a String in a key or index; declare @Column(maxLength = ...))" : ""));
+                    }
+                }
+            }
+            case BYTES -> {
+                int length = ((byte[]) value).length;
+                if (maxLength >= 0 && length > maxLength) {
+                    throw new InvalidValueException(qualified() + ": value of length " + length + " exceeds maxLength " + maxLength);
+                }
+            }
+            case DOUBLE -> {
+                double d = (Double) value;
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    throw new InvalidValueException(qualified() + ": " + d + " cannot be stored (MariaDB's DOUBLE has no NaN or infinity)");
+                }
+            }
+            case DECIMAL -> checkDecimal((BigDecimal) value);
+            case INSTANT -> checkRange(value, ((Instant) value).isBefore(MIN_INSTANT) || ((Instant) value).isAfter(MAX_INSTANT),
+                    MIN_INSTANT, MAX_INSTANT);
+            case LOCAL_DATE -> checkRange(value, ((LocalDate) value).isBefore(MIN_DATE) || ((LocalDate) value).isAfter(MAX_DATE),
+                    MIN_DATE, MAX_DATE);
+            case LOCAL_DATE_TIME -> {
+                LocalDateTime t = (LocalDateTime) value;
+                LocalDateTime min = MIN_DATE.atStartOfDay();
+                LocalDateTime max = LocalDateTime.ofInstant(MAX_INSTANT, java.time.ZoneOffset.UTC);
+                checkRange(value, t.isBefore(min) || t.isAfter(max), min, max);
+            }
+            default -> {
             }
         }
+    }
+
+    private void checkRange(Object value, boolean outside, Object min, Object max) {
+        if (outside) {
+            throw new InvalidValueException(qualified() + ": " + value + " is outside what the databases store (" + min + " to " + max + ")");
+        }
+    }
+
+    /** A decimal fits when its canonical form needs no rounding and has no more digits than the column holds. */
+    private void checkDecimal(BigDecimal value) {
+        BigDecimal canonical;
+        try {
+            canonical = canonical(value, scale);
+        } catch (ArithmeticException e) {
+            throw new InvalidValueException(qualified() + ": " + value.toPlainString() + " has " + value.scale() + " decimals, the column keeps "
+                    + scale + "; refused rather than rounded");
+        }
+        int decimals = canonical.scale();
+        int integerDigits = Math.max(0, canonical.precision() - decimals);
+        int maxInteger = precision >= 0 ? precision - scale : UNDECLARED_INTEGER_DIGITS;
+        int maxDecimals = scale >= 0 ? scale : MAX_SCALE;
+        if (integerDigits > maxInteger || decimals > maxDecimals) {
+            String declared = precision >= 0 ? "DECIMAL(" + precision + "," + scale + ")"
+                    : "an undeclared precision (up to " + UNDECLARED_INTEGER_DIGITS + " integer digits and " + MAX_SCALE
+                            + " decimals; declare @Column(precision, scale))";
+            throw new InvalidValueException(qualified() + ": " + value.toPlainString() + " has " + integerDigits + " integer digits and "
+                    + decimals + " decimals, more than " + declared + " holds");
+        }
+    }
+
+    /**
+     * The stored form of a decimal: with the declared scale (throws {@link ArithmeticException} when
+     * that would round), or without trailing zeros and with a scale of at least 0 when undeclared.
+     */
+    private static BigDecimal canonical(BigDecimal value, int scale) {
+        if (scale >= 0) {
+            return value.setScale(scale, java.math.RoundingMode.UNNECESSARY);
+        }
+        if (value.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     /**
@@ -241,7 +370,7 @@ public final class Column<E, T> {
             case STRING -> (String) value;
             case INT, LONG, SHORT, BOOLEAN, UUID, LOCAL_DATE -> value.toString();
             case DOUBLE -> Double.toString((Double) value);
-            case DECIMAL -> ((BigDecimal) value).toString();
+            case DECIMAL -> normalizeDecimal((BigDecimal) value).toString();
             case INSTANT -> ((Instant) value).truncatedTo(ChronoUnit.MICROS).toString();
             case LOCAL_DATE_TIME -> ((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS).toString();
             case ENUM -> ((Enum<?>) value).name();
@@ -284,13 +413,29 @@ public final class Column<E, T> {
         return switch (type) {
             case INSTANT -> javaType.cast(((Instant) value).truncatedTo(ChronoUnit.MICROS));
             case LOCAL_DATE_TIME -> javaType.cast(((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS));
+            case DECIMAL -> javaType.cast(normalizeDecimal((BigDecimal) value));
             default -> value;
         };
     }
 
+    /** The canonical form of a decimal, or the value itself when it does not fit the declared scale (refused by {@link #check}). */
+    private BigDecimal normalizeDecimal(BigDecimal value) {
+        try {
+            return canonical(value, scale);
+        } catch (ArithmeticException e) {
+            return value;
+        }
+    }
+
     private String json(Object value) {
         try {
-            return JsonMapper.MAPPER.writeValueAsString(value);
+            String text = JsonMapper.MAPPER.writeValueAsString(value);
+            checkText(text);
+            if (text.contains("\\u0000")) {
+                throw new InvalidValueException(qualified() + ": JSON value contains a NUL character (\\u0000), which PostgreSQL's jsonb"
+                        + " cannot store");
+            }
+            return text;
         } catch (JsonProcessingException e) {
             throw new InvalidValueException(qualified() + ": value is not serialisable as JSON: " + e.getOriginalMessage(), e);
         }

@@ -11,6 +11,8 @@ public final class ColumnBuilder<E, T> {
     private ColumnType type;
     private boolean nullable = true;
     private int maxLength = -1;
+    private int precision = -1;
+    private int scale = -1;
     private Type jsonType;
 
     ColumnBuilder(String name, Class<T> javaType, Function<E, T> getter) {
@@ -39,12 +41,46 @@ public final class ColumnBuilder<E, T> {
         return this;
     }
 
-    /** Maximum length of String (characters) or byte[] (bytes) values; -1 means the client's default. */
+    /**
+     * Maximum length of String values (in characters, as the databases count them: Unicode code
+     * points), byte[] values (bytes) or JSON text (characters); -1 (the default) means
+     * {@value Column#DEFAULT_INDEXED_LENGTH} for a String in the primary key or an index, and the
+     * client's {@code maxValueLength} otherwise.
+     */
     public ColumnBuilder<E, T> maxLength(int maxLength) {
         if (maxLength < -1 || maxLength == 0) {
             throw new InvalidModelException("column " + name + ": maxLength must be positive or -1, got " + maxLength);
         }
         this.maxLength = maxLength;
+        return this;
+    }
+
+    /**
+     * Total digits of a {@link java.math.BigDecimal} column, 1 to {@value Column#MAX_PRECISION}
+     * (the most MariaDB's {@code DECIMAL} holds); declare it with {@link #scale(int)}. Undeclared,
+     * the column is PostgreSQL's unconstrained {@code numeric} and MariaDB's {@code DECIMAL(65,30)},
+     * and values may have up to 35 integer digits and 30 decimals.
+     */
+    public ColumnBuilder<E, T> precision(int precision) {
+        if (precision < 1 || precision > Column.MAX_PRECISION) {
+            throw new InvalidModelException("column " + name + ": precision must be between 1 and " + Column.MAX_PRECISION
+                    + ", got " + precision);
+        }
+        this.precision = precision;
+        return this;
+    }
+
+    /**
+     * Digits after the decimal point of a {@link java.math.BigDecimal} column, 0 to
+     * {@value Column#MAX_SCALE} and at most the precision. Values are stored with exactly this
+     * scale (1.5 in a scale-2 column is stored and read back as 1.50); a value with more decimals
+     * is refused, never rounded.
+     */
+    public ColumnBuilder<E, T> scale(int scale) {
+        if (scale < 0 || scale > Column.MAX_SCALE) {
+            throw new InvalidModelException("column " + name + ": scale must be between 0 and " + Column.MAX_SCALE + ", got " + scale);
+        }
+        this.scale = scale;
         return this;
     }
 
@@ -69,6 +105,20 @@ public final class ColumnBuilder<E, T> {
             throw new InvalidModelException("column " + name + ": type " + type + " holds " + type.javaType().getSimpleName()
                     + ", not " + javaType.getSimpleName());
         }
-        return new Column<>(name, type, javaType, nullable, maxLength, getter, jsonType);
+        if ((precision >= 0 || scale >= 0) && type != ColumnType.DECIMAL) {
+            throw new InvalidModelException("column " + name + ": precision and scale apply to BigDecimal columns only, not " + type);
+        }
+        if ((precision >= 0) != (scale >= 0)) {
+            throw new InvalidModelException("column " + name + ": declare precision and scale together (got precision " + precision
+                    + ", scale " + scale + ")");
+        }
+        if (scale > precision) {
+            throw new InvalidModelException("column " + name + ": scale " + scale + " exceeds precision " + precision);
+        }
+        if (maxLength > 0 && !(type == ColumnType.STRING || type == ColumnType.BYTES || type == ColumnType.JSON
+                || type == ColumnType.ENUM)) {
+            throw new InvalidModelException("column " + name + ": maxLength applies to String, enum, byte[] and JSON columns, not " + type);
+        }
+        return new Column<>(name, type, javaType, nullable, maxLength, precision, scale, getter, jsonType);
     }
 }

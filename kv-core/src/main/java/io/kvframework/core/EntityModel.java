@@ -31,6 +31,14 @@ public final class EntityModel<E> {
     private final List<IndexDefinition> indexes;
     private final Duration ttl;
     private final EntityFactory<E> factory;
+    private final java.util.function.ToLongFunction<E> versionGetter;
+
+    /**
+     * The most bytes the columns of one primary key or index may take: PostgreSQL refuses index
+     * entries over 2,704 bytes and MariaDB keys over 3,072 bytes; a String counts 4 bytes per
+     * character (utf8mb4), leaving room for the entries' own overhead.
+     */
+    public static final int MAX_INDEX_BYTES = 2600;
 
     private EntityModel(Builder<E> b) {
         this.type = b.type;
@@ -43,6 +51,12 @@ public final class EntityModel<E> {
         this.indexes = List.copyOf(b.indexes);
         this.ttl = b.ttl;
         this.factory = b.factory;
+        this.versionGetter = b.versionGetter;
+    }
+
+    /** The version an entity carries in its {@code @Version} component, or 0 when the entity has none. */
+    public long versionOf(E entity) {
+        return versionGetter == null ? 0 : versionGetter.applyAsLong(entity);
     }
 
     /** Starts a model for {@code type} stored in {@code table}. */
@@ -112,6 +126,24 @@ public final class EntityModel<E> {
             throw new InvalidValueException(table + ": entity must not be null");
         }
         Object[] values = values(entity);
+        return validateValues(values);
+    }
+
+    /**
+     * Checks an entity for a create: as {@link #validate}, and its {@code @Version} component must be
+     * 0, since the store numbers the versions (1 after the create).
+     */
+    public Object[] validateNew(E entity) {
+        Object[] values = validate(entity);
+        long version = versionOf(entity);
+        if (version != 0) {
+            throw new InvalidValueException(table + ": a new entity must have version 0, got " + version
+                    + "; the store sets the version (1 after the create). To change a stored row use updateOneWithKV");
+        }
+        return values;
+    }
+
+    private Object[] validateValues(Object[] values) {
         for (int i = 0; i < values.length; i++) {
             Column<E, ?> c = columns.get(i);
             if (values[i] == null) {
@@ -155,6 +187,7 @@ public final class EntityModel<E> {
         private final List<IndexDefinition> indexes = new ArrayList<>();
         private Duration ttl;
         private EntityFactory<E> factory;
+        private java.util.function.ToLongFunction<E> versionGetter;
 
         private Builder(Class<E> type, String table) {
             this.type = type;
@@ -193,6 +226,12 @@ public final class EntityModel<E> {
         /** How long a drained row stays cached in Redis. */
         public Builder<E> ttl(Duration ttl) {
             this.ttl = ttl;
+            return this;
+        }
+
+        /** How to read the {@code @Version} component of an entity (a create refuses a version other than 0). */
+        public Builder<E> versionOf(java.util.function.ToLongFunction<E> getter) {
+            this.versionGetter = getter;
             return this;
         }
 
@@ -262,13 +301,42 @@ public final class EntityModel<E> {
                 throw new InvalidModelException(table + ": no entity factory");
             }
             Map<Column<E, ?>, Boolean> seen = new HashMap<>();
+            Set<Column<?, ?>> indexed = new HashSet<>(key);
+            indexes.forEach(index -> indexed.addAll(index.columns()));
             for (int i = 0; i < columns.size(); i++) {
                 if (seen.put(columns.get(i), Boolean.TRUE) != null) {
                     throw new InvalidModelException(table + ": a column instance is listed twice");
                 }
-                columns.get(i).bind(table, i);
+                columns.get(i).bind(table, i, indexed.contains(columns.get(i)));
+            }
+            checkIndexSize("primary key", key);
+            for (IndexDefinition index : indexes) {
+                checkIndexSize("index " + index.name(), index.columns());
             }
             return new EntityModel<>(this);
+        }
+
+        private void checkIndexSize(String what, List<? extends Column<?, ?>> cols) {
+            int bytes = 0;
+            for (Column<?, ?> c : cols) {
+                bytes += indexBytes(c);
+            }
+            if (bytes > MAX_INDEX_BYTES) {
+                throw new InvalidModelException(table + ": the " + what + " may take " + bytes + " bytes (a String counts 4 bytes per"
+                        + " character of its maxLength), over the " + MAX_INDEX_BYTES + " bytes PostgreSQL and MariaDB can index;"
+                        + " declare a smaller @Column(maxLength) on its String columns");
+            }
+        }
+
+        private static int indexBytes(Column<?, ?> c) {
+            return switch (c.type()) {
+                case STRING, ENUM -> 4 * c.maxLength() + 2;
+                case INT, LOCAL_DATE -> 4;
+                case SHORT -> 2;
+                case BOOLEAN -> 1;
+                case UUID -> 36 * 4;
+                default -> 8;
+            };
         }
 
         private void requireOwn(Column<?, ?> c, String what) {

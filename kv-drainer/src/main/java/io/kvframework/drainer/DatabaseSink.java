@@ -3,6 +3,7 @@ package io.kvframework.drainer;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.InvalidValueException;
+import io.kvframework.core.SchemaMismatchException;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.redis.KvKeys;
@@ -39,7 +40,9 @@ import org.jooq.impl.SQLDataType;
  * Writes change events into PostgreSQL or MariaDB: one transaction per batch; per table one
  * multi-row, version-guarded upsert per chunk (under the 65,535 bind-parameter limit) and
  * version-guarded deletes; and, in the same transaction, the last applied stream entry id of each
- * shard in {@code kv_drainer_offsets}, checked against the lease's fencing token.
+ * shard in {@code kv_drainer_offsets}, checked against the lease's fencing token. Offsets, fences
+ * and remembered deletes are kept per key namespace, so applications with different namespaces may
+ * share one schema.
  */
 public final class DatabaseSink implements ChangeSink {
     /** The drainer's table of stream positions. */
@@ -51,15 +54,24 @@ public final class DatabaseSink implements ChangeSink {
     private final DSLContext dsl;
     private final SqlDialect dialect;
     private final String group;
+    private final String namespace;
     private final Map<String, SqlTable<?>> tables = new LinkedHashMap<>();
     private final Table<Record> offsets = DSL.table(DSL.name(OFFSETS_TABLE));
+    private final Field<String> namespaceField = DSL.field(DSL.name("namespace"), SQLDataType.VARCHAR(64).notNull());
     private final Field<String> groupField = DSL.field(DSL.name("group_name"), SQLDataType.VARCHAR(64).notNull());
     private final Field<Integer> shardField = DSL.field(DSL.name("shard"), SQLDataType.INTEGER.notNull());
     private final Field<String> lastIdField = DSL.field(DSL.name("last_id"), SQLDataType.VARCHAR(42).notNull());
     private final Field<Long> fenceField = DSL.field(DSL.name("fence"), SQLDataType.BIGINT.notNull());
 
+    /** A sink for key namespace {@value io.kvframework.redis.KvOptions#DEFAULT_NAMESPACE}. */
     public DatabaseSink(DataSource dataSource, SqlDialect dialect, String group, List<EntityModel<?>> models) {
+        this(dataSource, dialect, io.kvframework.redis.KvOptions.DEFAULT_NAMESPACE, group, models);
+    }
+
+    /** A sink writing the changes of key namespace {@code namespace}, read by consumer group {@code group}. */
+    public DatabaseSink(DataSource dataSource, SqlDialect dialect, String namespace, String group, List<EntityModel<?>> models) {
         this.dialect = dialect;
+        this.namespace = namespace;
         this.group = group;
         this.dsl = DSL.using(dataSource, dialect.jooq(), new Settings().withExecuteLogging(false));
         for (EntityModel<?> model : models) {
@@ -77,58 +89,49 @@ public final class DatabaseSink implements ChangeSink {
         for (SqlTable<?> t : tables.values()) {
             t.createTable(dsl).forEach(Query::execute);
         }
-        dsl.createTableIfNotExists(offsets).columns(groupField, shardField, lastIdField, fenceField)
-                .constraints(DSL.constraint(DSL.name("pk_" + OFFSETS_TABLE)).primaryKey(groupField, shardField)).execute();
+        dsl.createTableIfNotExists(offsets).columns(namespaceField, groupField, shardField, lastIdField, fenceField)
+                .constraints(DSL.constraint(DSL.name("pk_" + OFFSETS_TABLE)).primaryKey(namespaceField, groupField, shardField)).execute();
         Tombstones.createTable(dsl);
     }
 
     /** Forgets applied deletes older than {@code retention} (events older than that can no longer arrive). */
     public int pruneTombstones(java.time.Duration retention) {
-        return Tombstones.prune(dsl, retention.toMillis());
+        return Tombstones.prune(dsl, namespace, retention.toMillis());
     }
 
     /**
-     * Checks that every entity table, and the offsets table, exist with the columns the drainer writes.
+     * Compares the database with the entity models ({@link SqlTable#schemaProblems}) and checks the
+     * drainer's own tables.
      *
-     * @throws IllegalStateException naming each missing table or column
+     * @throws SchemaMismatchException listing every difference
      */
     public void verifySchema() {
         List<String> problems = new ArrayList<>();
-        try (Connection c = dsl.configuration().connectionProvider().acquire()) {
-            for (SqlTable<?> t : tables.values()) {
-                Set<String> needed = new HashSet<>();
-                t.model().columns().forEach(col -> needed.add(col.name()));
-                needed.add(SqlTable.VERSION);
-                missing(c, t.model().table(), needed, problems);
-            }
-            missing(c, OFFSETS_TABLE, Set.of("group_name", "shard", "last_id", "fence"), problems);
-            missing(c, TOMBSTONES_TABLE, Set.of("table_name", "key_hash", "version", "deleted_at"), problems);
-        } catch (SQLException e) {
-            throw new IllegalStateException("kv-drainer: cannot read the database schema: " + e.getMessage(), e);
+        for (SqlTable<?> t : tables.values()) {
+            problems.addAll(t.schemaProblems(dsl));
         }
+        own(OFFSETS_TABLE, List.of("namespace", "group_name", "shard", "last_id", "fence"), problems);
+        own(TOMBSTONES_TABLE, List.of("namespace", "table_name", "key_hash", "version", "deleted_at"), problems);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("kv-drainer: the database schema does not fit the entities: " + String.join("; ", problems)
-                    + ". Create the tables with Drainer.createTables() (or DatabaseSink.createTables()), or add the columns.");
+            throw new SchemaMismatchException("kv-drainer: the database schema does not fit the entity models (" + problems.size()
+                    + " difference(s)):\n  " + String.join("\n  ", problems) + "\nCreate the tables with Drainer.createTables()"
+                    + " (or createTables(true)), or change them as listed; see docs/guarantees.md, \"What the database accepts\"", problems);
         }
     }
 
-    private void missing(Connection c, String table, Set<String> needed, List<String> problems) throws SQLException {
-        DatabaseMetaData meta = c.getMetaData();
-        Set<String> present = new HashSet<>();
-        String catalog = dialect == SqlDialect.MARIADB ? c.getCatalog() : null;
-        String schema = dialect == SqlDialect.POSTGRES ? c.getSchema() : null;
-        try (ResultSet rs = meta.getColumns(catalog, schema, table, null)) {
-            while (rs.next()) {
-                present.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-            }
-        }
+    private void own(String table, List<String> needed, List<String> problems) {
+        String schema = dialect == SqlDialect.POSTGRES ? "current_schema()" : "database()";
+        Set<String> present = new HashSet<>(dsl.resultQuery("select column_name from information_schema.columns where table_schema = "
+                + schema + " and table_name = {0}", DSL.val(table)).fetch(r -> r.get(0, String.class).toLowerCase(Locale.ROOT)));
         if (present.isEmpty()) {
             problems.add("table " + table + " does not exist");
             return;
         }
-        List<String> absent = needed.stream().filter(n -> !present.contains(n)).sorted().toList();
+        List<String> absent = needed.stream().filter(n -> !present.contains(n)).toList();
         if (!absent.isEmpty()) {
-            problems.add("table " + table + " lacks column(s) " + absent);
+            problems.add("table " + table + " lacks column(s) " + absent + (absent.contains("namespace")
+                    ? " (made by an earlier version: drop it and let createTables() make it again; offsets only let replays be skipped)"
+                    : ""));
         }
     }
 
@@ -145,16 +148,17 @@ public final class DatabaseSink implements ChangeSink {
     public Optional<String> claim(int shard, long fence) {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            Record existing = tx.select(lastIdField, fenceField).from(offsets).where(groupField.eq(group)).and(shardField.eq(shard))
+            Record existing = tx.select(lastIdField, fenceField).from(offsets).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard))
                     .forUpdate().fetchOne();
             if (existing == null) {
-                tx.insertInto(offsets, groupField, shardField, lastIdField, fenceField).values(group, shard, "0-0", fence).execute();
+                tx.insertInto(offsets, namespaceField, groupField, shardField, lastIdField, fenceField).values(namespace, group, shard, "0-0", fence)
+                        .execute();
                 return Optional.<String>empty();
             }
             if (existing.get(fenceField) > fence) {
                 throw new FencedException("shard " + shard + " is fenced at " + existing.get(fenceField) + " > " + fence);
             }
-            tx.update(offsets).set(fenceField, fence).where(groupField.eq(group)).and(shardField.eq(shard)).execute();
+            tx.update(offsets).set(fenceField, fence).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard)).execute();
             String last = existing.get(lastIdField);
             return "0-0".equals(last) ? Optional.<String>empty() : Optional.of(last);
         });
@@ -175,7 +179,8 @@ public final class DatabaseSink implements ChangeSink {
             List<Integer> shards = new ArrayList<>();
             for (Map.Entry<Integer, SinkBatch.Position> p : batch.positions().entrySet()) {
                 updates.add(tx.update(offsets).set(lastIdField, p.getValue().lastEntryId())
-                        .where(groupField.eq(group)).and(shardField.eq(p.getKey())).and(fenceField.eq(p.getValue().fence())));
+                        .where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(p.getKey()))
+                        .and(fenceField.eq(p.getValue().fence())));
                 shards.add(p.getKey());
             }
             if (!updates.isEmpty()) {
@@ -214,7 +219,7 @@ public final class DatabaseSink implements ChangeSink {
                 Object[] values = decode(model, e.event());
                 Object[] key = model.key().stream().map(c -> values[c.position()]).toArray();
                 table.deleteOlder(tx, key, e.event().version()).execute();
-                Tombstones.remember(tx, name, Tombstones.keyHash(e.event().key()), e.event().version(), now);
+                Tombstones.remember(tx, namespace, name, Tombstones.keyHash(e.event().key()), e.event().version(), now);
             } else {
                 upsertsByHash.put(Tombstones.keyHash(e.event().key()), e);
             }
@@ -223,7 +228,8 @@ public final class DatabaseSink implements ChangeSink {
             return;
         }
         // an event older than an applied delete of its key must not bring the row back
-        for (Record r : tx.select(Tombstones.KEY_HASH, Tombstones.VERSION).from(Tombstones.T).where(Tombstones.TABLE_NAME.eq(name))
+        for (Record r : tx.select(Tombstones.KEY_HASH, Tombstones.VERSION).from(Tombstones.T).where(Tombstones.NAMESPACE.eq(namespace))
+                .and(Tombstones.TABLE_NAME.eq(name))
                 .and(Tombstones.KEY_HASH.in(upsertsByHash.keySet())).fetch()) {
             ShardEvent e = upsertsByHash.get(r.get(Tombstones.KEY_HASH));
             if (e != null && e.event().version() <= r.get(Tombstones.VERSION)) {
@@ -271,9 +277,38 @@ public final class DatabaseSink implements ChangeSink {
         return Failure.TRANSIENT;
     }
 
+    /**
+     * The newest version of the event's key the database knows: its row's version or its last
+     * applied delete, whichever is higher; 0 when it knows neither.
+     */
+    public long storedVersion(ChangeEvent event) {
+        SqlTable<?> t = tables.get(event.table());
+        if (t == null) {
+            throw new UnknownTableException("no entity model is registered with the drainer for table '" + event.table() + "'");
+        }
+        Object[] values = decode(t.model(), event);
+        Object[] key = t.model().key().stream().map(c -> values[c.position()]).toArray();
+        long row = t.selectByKey(dsl, key).map(DbRow::version).orElse(0L);
+        return Math.max(row, Math.max(0, Tombstones.lastDeletedVersion(dsl, namespace, event.table(), event.key())));
+    }
+
+    /** Whether an error means the database cannot be reached (rather than that it refused something). */
+    public static boolean unreachable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof SQLRecoverableException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The last entry id applied for a shard, or empty. */
     public Optional<String> committed(int shard) {
-        return dsl.select(lastIdField).from(offsets).where(groupField.eq(group)).and(shardField.eq(shard)).fetchOptional(lastIdField)
+        return dsl.select(lastIdField).from(offsets).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard)).fetchOptional(lastIdField)
                 .filter(id -> !id.equals("0-0"));
     }
 

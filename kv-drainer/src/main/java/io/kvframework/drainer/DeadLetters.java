@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The dead letters of one consumer group: list, show, replay and discard. Each shard has its own
- * dead-letter stream {@code {ns:s}:dlq}; entries carry the original fields plus {@code _error},
+ * The dead letters of one consumer group: list, show, replay and discard. Each shard has a
+ * dead-letter stream per group, {@code {ns:s}:dlq:<group>}; entries carry the original fields plus {@code _error},
  * {@code _group}, {@code _entry} (the original stream id), {@code _shard} and {@code _failed_at}.
  */
 public final class DeadLetters {
@@ -31,7 +31,7 @@ public final class DeadLetters {
 
     /** The dead-letter stream of a shard. */
     public String streamKey(int shard) {
-        return kv.keys().tag(shard) + ":dlq";
+        return kv.keys().deadLetterKey(shard, group);
     }
 
     void add(int shard, String entryId, Map<String, String> fields, Exception error) {
@@ -61,7 +61,31 @@ public final class DeadLetters {
 
     /** Number of dead letters of this group. */
     public long count() {
-        return list(Integer.MAX_VALUE).size();
+        List<RedisFuture<Long>> lengths = new ArrayList<>();
+        for (int s = 0; s < kv.keys().shards(); s++) {
+            lengths.add(kv.redis().xlen(streamKey(s)));
+        }
+        long total = 0;
+        for (RedisFuture<Long> f : lengths) {
+            total += await(f, "counting dead letters");
+        }
+        return total;
+    }
+
+    /** Number of dead letters of this group per shard (shards without any are left out). */
+    public Map<Integer, Long> countByShard() {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        List<RedisFuture<Long>> lengths = new ArrayList<>();
+        for (int s = 0; s < kv.keys().shards(); s++) {
+            lengths.add(kv.redis().xlen(streamKey(s)));
+        }
+        for (int s = 0; s < lengths.size(); s++) {
+            long n = await(lengths.get(s), "counting dead letters");
+            if (n > 0) {
+                out.put(s, n);
+            }
+        }
+        return out;
     }
 
     /** One dead letter. */
@@ -82,7 +106,11 @@ public final class DeadLetters {
         return id;
     }
 
-    /** Removes a dead letter without applying it; returns whether it existed. */
+    /**
+     * Removes a dead letter without applying it; returns whether it existed. For the drainer's
+     * dead letters use {@link Drainer#discard}, which also releases the row it pinned in Redis and
+     * says what is given up.
+     */
     public boolean discard(int shard, String id) {
         return await(kv.redis().xdel(streamKey(shard), id), "discarding a dead letter") == 1;
     }

@@ -52,11 +52,16 @@ public final class Drainer implements AutoCloseable {
     /** How long a requested switch back to KV mode holds writes back. */
     static final Duration MODE_SWITCH_GRACE = Duration.ofSeconds(2);
 
+    private final boolean createTablesAtStart;
+    private volatile boolean databaseReady;
+
     private Drainer(Builder b) {
         this.kv = b.kv;
         this.ownedPool = b.ownedPool;
         DataSource ds = b.dataSource != null ? b.dataSource : b.ownedPool;
-        SqlDialect dialect = b.dialect != null ? b.dialect : SqlDialect.detect(ds);
+        SqlDialect dialect = b.dialect != null ? b.dialect
+                : ds == kv.dataSource() && kv.dialect() != null ? kv.dialect()
+                : b.jdbcDialect != null ? b.jdbcDialect : SqlDialect.detect(ds);
         List<EntityModel<?>> models = b.models.isEmpty() ? kv.models() : b.models;
         if (models.isEmpty()) {
             throw new IllegalArgumentException("Drainer needs the entity models it drains: Drainer.builder(kv).models(...)");
@@ -64,13 +69,32 @@ public final class Drainer implements AutoCloseable {
         for (EntityModel<?> m : models) {
             kv.repository(m);
         }
-        this.database = new DatabaseSink(ds, dialect, b.engineOptions.group(), models);
-        if (b.createTables) {
+        this.database = new DatabaseSink(ds, dialect, kv.keys().namespace(), b.engineOptions.group(), models);
+        this.createTablesAtStart = b.createTables;
+        try {
+            prepareDatabase();
+        } catch (RuntimeException e) {
+            if (!DatabaseSink.unreachable(e)) {
+                throw e;
+            }
+            LOG.warn("kv-drainer: the database is unreachable ({}); the drainer starts anyway, writes nothing until it returns, and then"
+                    + " {} the tables before taking any shard", e.getMessage(), createTablesAtStart ? "creates and checks" : "checks");
+        }
+        this.tombstoneRetention = b.tombstoneRetention;
+        this.engine = new StreamEngine(kv, new Sink(), b.engineOptions);
+    }
+
+    /** Creates (when asked) and checks the tables, once; the first shard taken waits for it. */
+    private synchronized void prepareDatabase() {
+        if (databaseReady) {
+            return;
+        }
+        if (createTablesAtStart) {
             database.createTables();
         }
         database.verifySchema();
-        this.tombstoneRetention = b.tombstoneRetention;
-        this.engine = new StreamEngine(kv, new Sink(), b.engineOptions);
+        databaseReady = true;
+        LOG.info("kv-drainer: the database tables fit the entity models");
     }
 
     public static Builder builder(KvClient kv) {
@@ -109,34 +133,79 @@ public final class Drainer implements AutoCloseable {
     public enum ReplayResult {
         /** The event was written to the database and removed from the dead letters. */
         APPLIED,
-        /** A newer version of the row exists (or the row was deleted since): removed without writing. */
+        /** The database already holds the key at the event's version or a newer one (or deleted it since): removed without writing. */
         SUPERSEDED
     }
 
     /**
-     * Writes a dead-lettered event to the database now (after its cause was fixed) if Redis still
-     * holds exactly its version, and removes it from the dead letters.
+     * Writes a dead-lettered event to the database now (after its cause was fixed), unless the
+     * database already holds its key at the event's version or newer; then removes the dead letter.
+     * A dead letter whose event did not reach the database is never removed.
      *
      * @throws Exception when the database still refuses it (it stays a dead letter)
      */
     public ReplayResult replay(DeadLetter letter) throws Exception {
         ChangeEvent event = ChangeEvent.fromStreamEntry(letter.originalFields());
-        KvKeys keys = kv.keys();
-        int shard = keys.shard(event.table(), event.key());
-        String current = Futures.await(kv.redis().hget(keys.rowKey(shard, event.table(), event.key()), "_v"),
-                kv.options().commandTimeout(), "reading the version of " + event.key());
-        if (current == null || Long.parseLong(current) != event.version()) {
+        long stored = database.storedVersion(event);
+        if (stored >= event.version()) {
             deadLetters().discard(letter.shard(), letter.id());
-            LOG.info("kv-drainer: dead letter {} of {} {} is superseded (Redis holds version {}); discarded", letter.id(), event.table(),
-                    event.key(), current);
+            LOG.info("kv-drainer: dead letter {} of {} {} is superseded: the database holds version {} >= {}; removed", letter.id(),
+                    event.table(), event.key(), stored, event.version());
             return ReplayResult.SUPERSEDED;
         }
-        SinkBatch batch = new SinkBatch(List.of(new ShardEvent(shard, letter.originalEntryId(), event)), Map.of());
+        SinkBatch batch = new SinkBatch(List.of(new ShardEvent(letter.shard(), letter.originalEntryId(), event)), Map.of());
         database.write(batch);
+        long now = database.storedVersion(event);
+        if (now < event.version()) {
+            throw new IllegalStateException("kv-drainer: replaying dead letter " + letter.id() + " of " + event.table() + " " + event.key()
+                    + " left the database at version " + now + " < " + event.version() + "; the dead letter is kept");
+        }
         scheduleEvictions(batch);
         deadLetters().discard(letter.shard(), letter.id());
-        LOG.info("kv-drainer: replayed dead letter {} of {} {}", letter.id(), event.table(), event.key());
+        LOG.info("kv-drainer: replayed dead letter {} of {} {} (version {})", letter.id(), event.table(), event.key(), event.version());
         return ReplayResult.APPLIED;
+    }
+
+    /**
+     * Gives up on a dead-lettered change: removes the dead letter and releases the row it pinned in
+     * Redis (it is evicted after its TTL, and reads then return what the database holds). The one
+     * explicit way to drop an acknowledged write.
+     *
+     * @return what was dropped, for the operator's record
+     */
+    public String discard(DeadLetter letter) {
+        return discard(kv, letter, database);
+    }
+
+    /** {@link #discard(DeadLetter)} without a running drainer (the operator CLI); the database side is not described. */
+    public static String discard(KvClient kv, DeadLetter letter) {
+        return discard(kv, letter, null);
+    }
+
+    private static String discard(KvClient kv, DeadLetter letter, DatabaseSink database) {
+        ChangeEvent event = ChangeEvent.fromStreamEntry(letter.originalFields());
+        KvKeys keys = kv.keys();
+        int shard = keys.shard(event.table(), event.key());
+        String inRedis = Futures.await(kv.redis().hget(keys.rowKey(shard, event.table(), event.key()), "_v"), kv.options().commandTimeout(),
+                "reading the version of " + event.key());
+        String inDatabase = "";
+        if (database != null) {
+            long stored = database.storedVersion(event);
+            inDatabase = stored == 0 ? "; the database has no version of it" : "; the database holds version " + stored;
+        }
+        boolean pinned = inRedis != null && Long.parseLong(inRedis) == event.version();
+        if (pinned) {
+            long due = System.currentTimeMillis() + kv.options().defaultTtl().toMillis();
+            Futures.await(kv.redis().zadd(keys.expiryKey(shard), (double) due, event.table() + ":" + event.key() + ":" + event.version()),
+                    kv.options().commandTimeout(), "releasing the pinned row");
+        }
+        Futures.await(kv.redis().xdel(letter.streamKey(kv), letter.id()), kv.options().commandTimeout(), "discarding a dead letter");
+        String what = "dropped change " + event.op() + " version " + event.version() + " of " + event.table() + " " + event.key()
+                + " (dead letter " + letter.id() + " of shard " + letter.shard() + ")" + inDatabase
+                + (pinned ? "; Redis holds this version until its TTL (" + kv.options().defaultTtl() + ") ends, then reads return the database's"
+                        : "; Redis holds " + (inRedis == null ? "no version" : "version " + inRedis) + " of it");
+        LOG.warn("kv-drainer: {}", what);
+        return what;
     }
 
     /**
@@ -148,7 +217,17 @@ public final class Drainer implements AutoCloseable {
      *         table is then back in KV mode
      */
     public void switchToDatabase(String table, Duration timeout) throws InterruptedException {
+        switchToDatabase(table, timeout, null);
+    }
+
+    private void switchToDatabase(String table, Duration timeout, String requestId) throws InterruptedException {
         RedisKvRepository<?> repo = (RedisKvRepository<?>) kv.repository(table);
+        long letters = deadLetters().list(Integer.MAX_VALUE).stream().filter(d -> table.equals(d.originalFields().get("table"))).count();
+        if (letters > 0) {
+            // their rows live only in Redis; database mode evicts every cached row
+            throw new io.kvframework.core.KvUnavailableException("kv-drainer: " + table + " has " + letters + " dead letter(s) whose rows"
+                    + " are only in Redis; replay or discard them (kv dlq) before switching to database mode");
+        }
         setMode(table, "draining");
         Map<Integer, String> marks = new java.util.HashMap<>();
         for (int s = 0; s < kv.keys().shards(); s++) {
@@ -163,6 +242,11 @@ public final class Drainer implements AutoCloseable {
             marks.entrySet().removeIf(e -> engine.processedUpTo(e.getKey(), e.getValue()));
             if (marks.isEmpty()) {
                 break;
+            }
+            if (withdrawn(table, requestId)) {
+                setMode(table, null);
+                throw new io.kvframework.core.KvUnavailableException("withdrawn: the switch of " + table + " to database mode was"
+                        + " withdrawn by its requester before the streams were drained; the table stays in KV mode");
             }
             if (System.nanoTime() > deadline) {
                 setMode(table, null);
@@ -213,49 +297,75 @@ public final class Drainer implements AutoCloseable {
         return m == null || m.equals("checked") ? "kv" : m.equals("draining") ? "switching" : m;
     }
 
-    /** Hash of mode switches asked for by operators (table → {@code kv} | {@code db}): {@code {ns:0}:mode-requests}. */
+    /** Hash of mode switches asked for by operators (table → {@code <mode>|<request id>}): {@code {ns:0}:mode-requests}. */
     public static String modeRequestsKey(KvClient kv) {
-        return kv.keys().tag(0) + ":mode-requests";
+        return kv.keys().modeRequestsKey();
     }
 
-    /** Hash of the outcome of the last requested switch per table ({@code ok:<mode>} or {@code error:<message>}). */
+    /** Hash of the outcome of the last requested switch per table ({@code <id> ok:<mode>} or {@code <id> error:<message>}). */
     public static String modeResultsKey(KvClient kv) {
-        return kv.keys().tag(0) + ":mode-results";
+        return kv.keys().modeResultsKey();
     }
 
     /**
      * Asks the running drainers to switch a table to {@code kv} or {@code db} mode (what the operator
      * CLI's {@code mode} command does): one drainer instance takes the request within a maintenance
      * interval, performs {@link #switchToDatabase} or {@link #switchToKv}, and records the outcome in
-     * {@link #modeResultsKey}. Clears an earlier outcome for the table.
+     * {@link #modeResultsKey}. Returns the request's id, for {@link #modeResult} and {@link #withdrawMode}.
      */
-    public static void requestMode(KvClient kv, String table, String mode) {
+    public static String requestMode(KvClient kv, String table, String mode) {
         if (!mode.equals("kv") && !mode.equals("db")) {
             throw new IllegalArgumentException("mode must be kv or db, got '" + mode + "'");
         }
-        Futures.await(kv.redis().hdel(modeResultsKey(kv), table), kv.options().commandTimeout(), "clearing a mode result");
-        Futures.await(kv.redis().hset(modeRequestsKey(kv), table, mode), kv.options().commandTimeout(), "requesting a mode switch");
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Futures.await(kv.redis().hset(modeRequestsKey(kv), table, mode + "|" + id), kv.options().commandTimeout(), "requesting a mode switch");
+        return id;
+    }
+
+    /** The outcome of request {@code id} ({@code ok:<mode>} or {@code error:<message>}), or null while there is none. */
+    public static String modeResult(KvClient kv, String table, String id) {
+        String result = Futures.await(kv.redis().hget(modeResultsKey(kv), table), kv.options().commandTimeout(), "reading a mode result");
+        return result != null && result.startsWith(id + " ") ? result.substring(id.length() + 1) : null;
+    }
+
+    private static final String WITHDRAW = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end"
+            + " redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) return 0";
+
+    /**
+     * Withdraws a mode request whose asker gives up: a request no drainer has taken is removed
+     * (returns true); one a drainer is performing is told to stop, and the drainer puts the table
+     * back in KV mode and records {@code error:withdrawn} (returns false). No request outlives the
+     * command that asked for it.
+     */
+    public static boolean withdrawMode(KvClient kv, String table, String mode, String id) {
+        Long removed = Futures.await(kv.redis().<Long>eval(WITHDRAW, io.lettuce.core.ScriptOutputType.INTEGER,
+                new String[] {modeRequestsKey(kv), kv.keys().modeCancelKey()}, table, mode + "|" + id, id), kv.options().commandTimeout(),
+                "withdrawing a mode request");
+        return removed == 1;
     }
 
     /** Takes pending mode requests (each is taken by exactly one instance) and performs them on their own threads. */
     private void serveModeRequests() {
         Map<String, String> requests = Futures.await(kv.redis().hgetall(modeRequestsKey(kv)), kv.options().commandTimeout(),
                 "reading mode requests");
-        requests.forEach((table, target) -> {
+        requests.forEach((table, request) -> {
             if (Futures.await(kv.redis().hdel(modeRequestsKey(kv), table), kv.options().commandTimeout(), "taking a mode request") == 1) {
-                Thread t = new Thread(() -> performSwitch(table, target), "kv-drainer-mode-" + table);
+                int bar = request.indexOf('|');
+                String target = bar < 0 ? request : request.substring(0, bar);
+                String id = bar < 0 ? "" : request.substring(bar + 1);
+                Thread t = new Thread(() -> performSwitch(table, target, id), "kv-drainer-mode-" + table);
                 t.setDaemon(true);
                 t.start();
             }
         });
     }
 
-    private void performSwitch(String table, String target) {
+    private void performSwitch(String table, String target, String id) {
         String result;
         try {
-            LOG.info("kv-drainer: switching {} to {} mode as requested", table, target);
+            LOG.info("kv-drainer: switching {} to {} mode as requested ({})", table, target, id);
             if (target.equals("db")) {
-                switchToDatabase(table, MODE_SWITCH_TIMEOUT);
+                switchToDatabase(table, MODE_SWITCH_TIMEOUT, id);
             } else {
                 switchToKv(table, MODE_SWITCH_GRACE);
             }
@@ -267,7 +377,20 @@ public final class Drainer implements AutoCloseable {
             LOG.warn("kv-drainer: switching {} to {} mode failed: {}", table, target, e.toString());
             result = "error:" + e.getMessage();
         }
-        Futures.await(kv.redis().hset(modeResultsKey(kv), table, result), kv.options().commandTimeout(), "recording a mode result");
+        Futures.await(kv.redis().hset(modeResultsKey(kv), table, id + " " + result), kv.options().commandTimeout(), "recording a mode result");
+    }
+
+    /** Whether request {@code id} for {@code table} was withdrawn while being performed. */
+    private boolean withdrawn(String table, String id) {
+        if (id == null) {
+            return false;
+        }
+        String cancel = Futures.await(kv.redis().hget(kv.keys().modeCancelKey(), table), kv.options().commandTimeout(), "reading withdrawals");
+        if (id.equals(cancel)) {
+            Futures.await(kv.redis().hdel(kv.keys().modeCancelKey(), table), kv.options().commandTimeout(), "clearing a withdrawal");
+            return true;
+        }
+        return false;
     }
 
     private void setMode(String table, String mode) {
@@ -362,6 +485,7 @@ public final class Drainer implements AutoCloseable {
 
         @Override
         public Optional<String> claim(int shard, long fence) {
+            prepareDatabase();
             return database.claim(shard, fence);
         }
 
@@ -391,6 +515,7 @@ public final class Drainer implements AutoCloseable {
         private DataSource dataSource;
         private HikariDataSource ownedPool;
         private SqlDialect dialect;
+        private SqlDialect jdbcDialect;
         private final List<EntityModel<?>> models = new ArrayList<>();
         private EngineOptions engineOptions = EngineOptions.builder(GROUP).build();
         private boolean createTables;
@@ -414,7 +539,11 @@ public final class Drainer implements AutoCloseable {
             c.setPassword(password);
             c.setMaximumPoolSize(poolSize);
             c.setPoolName("kv-drainer");
+            // the pool starts while the database is down; the drainer waits for it
+            c.setInitializationFailTimeout(-1);
             this.ownedPool = new HikariDataSource(c);
+            this.jdbcDialect = url.startsWith("jdbc:postgresql:") ? SqlDialect.POSTGRES
+                    : url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:") ? SqlDialect.MARIADB : null;
             return this;
         }
 

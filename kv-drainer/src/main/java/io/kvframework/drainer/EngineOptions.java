@@ -18,6 +18,7 @@ public final class EngineOptions {
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LAG_THRESHOLD = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -31,6 +32,7 @@ public final class EngineOptions {
     private final Duration retryMax;
     private final Duration maintenanceInterval;
     private final Duration lagThreshold;
+    private final Duration stallTimeout;
     private final List<String> retainForGroups;
     private final MeterRegistry meterRegistry;
 
@@ -45,6 +47,7 @@ public final class EngineOptions {
         this.retryMax = b.retryMax;
         this.maintenanceInterval = b.maintenanceInterval;
         this.lagThreshold = b.lagThreshold;
+        this.stallTimeout = b.stallTimeout;
         this.retainForGroups = List.copyOf(b.retainForGroups);
         this.meterRegistry = b.meterRegistry;
     }
@@ -100,6 +103,15 @@ public final class EngineOptions {
     }
 
     /**
+     * How long a shard may have entries not acknowledged by the group without any progress (its
+     * oldest unacknowledged entry stays the same, whoever owns the shard) before health says
+     * {@link HealthState#STALLED}; default 60 s.
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /**
      * Other consumer groups whose entries must not be trimmed before they acknowledge them; they
      * are created (from the start of each stream) if they do not exist, so that trimming waits for
      * them even before their first consumer runs.
@@ -124,6 +136,7 @@ public final class EngineOptions {
         private Duration retryMax = DEFAULT_RETRY_MAX;
         private Duration maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
         private Duration lagThreshold = DEFAULT_LAG_THRESHOLD;
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private List<String> retainForGroups = List.of();
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
@@ -171,6 +184,12 @@ public final class EngineOptions {
             return this;
         }
 
+        /** See {@link EngineOptions#stallTimeout()}. */
+        public Builder stallTimeout(Duration stallTimeout) {
+            this.stallTimeout = stallTimeout;
+            return this;
+        }
+
         public Builder lagThreshold(Duration lagThreshold) {
             this.lagThreshold = lagThreshold;
             return this;
@@ -201,6 +220,7 @@ public final class EngineOptions {
             positive("retryMax", retryMax);
             positive("maintenanceInterval", maintenanceInterval);
             positive("lagThreshold", lagThreshold);
+            positive("stallTimeout", stallTimeout);
             if (leaseRenewInterval.compareTo(leaseTtl.dividedBy(2)) > 0) {
                 throw new IllegalArgumentException("EngineOptions.leaseRenewInterval (" + leaseRenewInterval
                         + ") must be at most half of leaseTtl (" + leaseTtl + ")");

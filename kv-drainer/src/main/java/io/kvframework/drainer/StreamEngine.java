@@ -74,6 +74,11 @@ public final class StreamEngine implements AutoCloseable {
     private final Timer commitLag;
     private volatile boolean running;
     private volatile boolean sinkFailing;
+    private volatile boolean claimFailing;
+    private final Map<Integer, Long> stalled = new ConcurrentHashMap<>();
+    private final String[] progressFront;
+    private final long[] progressAt;
+    private final AtomicLong deadLetterCount = new AtomicLong();
     private volatile Throwable failure;
     private volatile Thread worker;
     private volatile Thread maintainer;
@@ -110,6 +115,8 @@ public final class StreamEngine implements AutoCloseable {
         this.streams = new StreamGroups(kv);
         MeterRegistry registry = options.meterRegistry();
         Tags tags = Tags.of("group", group, "sink", sink.name());
+        this.progressFront = new String[keys.shards()];
+        this.progressAt = new long[keys.shards()];
         this.lagEntries = new AtomicLong[keys.shards()];
         this.oldestAgeMillis = new AtomicLong[keys.shards()];
         for (int s = 0; s < keys.shards(); s++) {
@@ -129,6 +136,10 @@ public final class StreamEngine implements AutoCloseable {
         this.commitLag = Timer.builder("kv.engine.commit.lag").description("time from the write to Redis until the sink committed it")
                 .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("kv.engine.owned.shards", owned, Map::size).tags(tags).register(registry);
+        Gauge.builder("kv.engine.stalled.shards", stalled, Map::size).tags(tags)
+                .description("shards with unacknowledged entries and no progress for stallTimeout").register(registry);
+        Gauge.builder("kv.engine.dead.letters.waiting", deadLetterCount, AtomicLong::get).tags(tags)
+                .description("dead letters waiting for an operator (their rows stay pinned in Redis)").register(registry);
     }
 
     /** Creates the consumer groups on every shard and starts the worker thread. */
@@ -176,6 +187,11 @@ public final class StreamEngine implements AutoCloseable {
         return deadLetters;
     }
 
+    /**
+     * The engine's health, most severe first: {@code FAILED}, {@code STOPPED}, {@code STALLED} (a
+     * shard without progress for {@code stallTimeout}), {@code SINK_UNAVAILABLE}, {@code DEAD_LETTERS}
+     * (changes wait for an operator), {@code LAGGING}, {@code OK}. Refreshed every maintenance interval.
+     */
     public HealthState health() {
         if (failure != null) {
             return HealthState.FAILED;
@@ -183,8 +199,14 @@ public final class StreamEngine implements AutoCloseable {
         if (!running) {
             return HealthState.STOPPED;
         }
-        if (sinkFailing) {
+        if (!stalled.isEmpty()) {
+            return HealthState.STALLED;
+        }
+        if (sinkFailing || claimFailing) {
             return HealthState.SINK_UNAVAILABLE;
+        }
+        if (deadLetterCount.get() > 0) {
+            return HealthState.DEAD_LETTERS;
         }
         for (AtomicLong age : oldestAgeMillis) {
             if (age.get() > options.lagThreshold().toMillis()) {
@@ -192,6 +214,16 @@ public final class StreamEngine implements AutoCloseable {
             }
         }
         return HealthState.OK;
+    }
+
+    /** Shards without progress for {@code stallTimeout}: shard → age in milliseconds of its oldest unacknowledged entry. */
+    public Map<Integer, Long> stalledShards() {
+        return new java.util.TreeMap<>(stalled);
+    }
+
+    /** Dead letters of this engine's group, as counted at the last maintenance. */
+    public long deadLetterCount() {
+        return deadLetterCount.get();
     }
 
     /**
@@ -375,8 +407,10 @@ public final class StreamEngine implements AutoCloseable {
             if (fence > 0) {
                 try {
                     take(shard, fence);
+                    claimFailing = false;
                 } catch (Exception e) {
                     leases.release(shard);
+                    claimFailing = true;
                     throw new KvException("kv-engine[" + group + "]: taking shard " + shard + " failed: " + e.getMessage(), e);
                 }
             }
@@ -544,9 +578,16 @@ public final class StreamEngine implements AutoCloseable {
         Map<Integer, SinkBatch.Position> positions = new LinkedHashMap<>();
         last.forEach((shard, id) -> positions.put(shard, new SinkBatch.Position(id, fences.get(shard))));
         List<ShardEvent> events = sink.coalesce() ? new ArrayList<>(byKey.values()) : every;
+        poisoned.clear();
         Outcome outcome = writeBatch(events, positions);
         if (outcome == Outcome.FENCED || outcome == Outcome.ABANDONED) {
             return;
+        }
+        if (!poisoned.isEmpty()) {
+            // a dead-lettered change did not reach the sink: nothing after the commit may treat it as written
+            // (the drainer would schedule the row's eviction from Redis, and the change would be lost)
+            events = new ArrayList<>(events);
+            events.removeAll(poisoned);
         }
         long committedAt = System.currentTimeMillis();
         for (ShardEvent e : events) {
@@ -590,6 +631,7 @@ public final class StreamEngine implements AutoCloseable {
         if (events.size() == 1) {
             ShardEvent poison = events.get(0);
             deadLetter(poison.shard(), poison.entryId(), poison.event().toStreamEntry(), lastPermanent);
+            poisoned.add(poison);
             return Outcome.WRITTEN;
         }
         int half = events.size() / 2;
@@ -601,6 +643,8 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     private Exception lastPermanent;
+    /** Events of the batch in hand that were dead-lettered (engine thread only). */
+    private final List<ShardEvent> poisoned = new ArrayList<>();
 
     /** Writes with retries; returns null on a permanent failure (when {@code permanentIsPoison}). */
     private Outcome attempt(SinkBatch batch, boolean permanentIsPoison) {
@@ -699,6 +743,8 @@ public final class StreamEngine implements AutoCloseable {
                 oldestAgeMillis[s].set(0);
             }
         }
+        updateProgress();
+        deadLetterCount.set(deadLetters.count());
         sink.maintain(mine);
     }
 
@@ -715,6 +761,36 @@ public final class StreamEngine implements AutoCloseable {
         }
         if (keepFrom != null && !keepFrom.equals("0-0")) {
             await(redis().xtrim(stream, XTrimArgs.Builder.minId(keepFrom)), "trimming shard " + shard);
+        }
+    }
+
+    /**
+     * Looks at every shard, owned or not: a shard whose oldest unacknowledged entry has not changed
+     * for {@code stallTimeout} is stalled (nobody drains it, or its batch never commits).
+     */
+    private void updateProgress() {
+        long now = System.currentTimeMillis();
+        for (int s = 0; s < keys.shards(); s++) {
+            String stream = keys.streamKey(s);
+            Optional<StreamGroups.Group> g = streams.group(stream, group);
+            long backlog = g.isEmpty() ? await(redis().xlen(stream), "measuring shard " + s) : streams.backlog(stream, g.get());
+            if (backlog == 0) {
+                progressFront[s] = null;
+                stalled.remove(s);
+                continue;
+            }
+            String front = g.isEmpty() ? "-" : g.get().pending() > 0 ? streams.oldestPending(stream, group) : g.get().lastDelivered();
+            if (!java.util.Objects.equals(front, progressFront[s])) {
+                progressFront[s] = front;
+                progressAt[s] = now;
+                stalled.remove(s);
+            } else if (now - progressAt[s] > options.stallTimeout().toMillis()) {
+                long age = g.isEmpty() ? now - progressAt[s] : streams.oldestAgeMillis(stream, g.get());
+                if (stalled.put(s, age) == null) {
+                    log.warn("kv-engine[{}]: shard {} is stalled: {} entries not acknowledged, no progress for {} ms, oldest entry {} ms old"
+                            + " (owner {})", group, s, backlog, now - progressAt[s], age, Leases.holder(kv, group, s));
+                }
+            }
         }
     }
 

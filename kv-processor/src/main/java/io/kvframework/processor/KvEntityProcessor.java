@@ -91,11 +91,11 @@ public final class KvEntityProcessor extends AbstractProcessor {
 
     /** What the processor learned from one record. */
     private record Entity(TypeElement type, String pkg, String table, long ttlSeconds, List<Col> columns, List<Col> key,
-            List<Idx> indexes, boolean hasVersion, List<String> constructorArgs) {
+            List<Idx> indexes, String versionComponent, List<String> constructorArgs) {
     }
 
     private record Col(String component, String name, String constant, TypeName type, TypeName rawClass, String columnType,
-            boolean nullable, int maxLength, boolean json, boolean generic, int keyOrder, Element element) {
+            boolean nullable, int maxLength, int precision, int scale, boolean json, boolean generic, int keyOrder, Element element) {
     }
 
     private record Idx(String name, List<Col> columns, boolean unique) {
@@ -111,7 +111,7 @@ public final class KvEntityProcessor extends AbstractProcessor {
         List<Col> columns = new ArrayList<>();
         List<String> constructorArgs = new ArrayList<>();
         List<Idx> indexes = new ArrayList<>();
-        boolean hasVersion = false;
+        String versionComponent = null;
         for (RecordComponentElement rc : type.getRecordComponents()) {
             String component = rc.getSimpleName().toString();
             if (rc.getAnnotation(Version.class) != null) {
@@ -119,7 +119,7 @@ public final class KvEntityProcessor extends AbstractProcessor {
                     error(rc, "@Version component must be a long");
                     ok = false;
                 }
-                hasVersion = true;
+                versionComponent = component;
                 constructorArgs.add("row.version()");
                 continue;
             }
@@ -168,7 +168,7 @@ public final class KvEntityProcessor extends AbstractProcessor {
             return null;
         }
         String pkg = ((PackageElement) enclosingPackage(type)).getQualifiedName().toString();
-        return new Entity(type, pkg, kv.table(), kv.ttlSeconds(), columns, key, indexes, hasVersion, constructorArgs);
+        return new Entity(type, pkg, kv.table(), kv.ttlSeconds(), columns, key, indexes, versionComponent, constructorArgs);
     }
 
     private Col column(RecordComponentElement rc, String component) {
@@ -220,7 +220,19 @@ public final class KvEntityProcessor extends AbstractProcessor {
             error(rc, "maxLength must be positive or -1");
             return null;
         }
-        return new Col(component, name, name.toUpperCase(Locale.ROOT), type, raw, columnType, nullable, maxLength, json, generic,
+        int precision = column != null ? column.precision() : -1;
+        int scale = column != null ? column.scale() : -1;
+        if ((precision != -1 || scale != -1) && !columnType.equals("DECIMAL")) {
+            error(rc, "precision and scale apply to BigDecimal components only");
+            return null;
+        }
+        if ((precision == -1) != (scale == -1) || precision != -1 && (precision < 1 || precision > 65 || scale < 0 || scale > 30
+                || scale > precision)) {
+            error(rc, "declare precision (1 to 65) and scale (0 to 30, at most the precision) together");
+            return null;
+        }
+        return new Col(component, name, name.toUpperCase(Locale.ROOT), type, raw, columnType, nullable, maxLength, precision, scale,
+                json, generic,
                 keyOrder, rc);
     }
 
@@ -256,6 +268,9 @@ public final class KvEntityProcessor extends AbstractProcessor {
             if (c.maxLength() > 0) {
                 init.add(".maxLength($L)", c.maxLength());
             }
+            if (c.precision() > 0) {
+                init.add(".precision($L).scale($L)", c.precision(), c.scale());
+            }
             init.add(".build()");
             table.addField(FieldSpec.builder(fieldType, c.constant(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("Column {@code $L}: $L$L$L.\n", c.name(), c.columnType(), e.key().contains(c) ? ", primary key" : "",
@@ -280,6 +295,9 @@ public final class KvEntityProcessor extends AbstractProcessor {
         }
         if (e.ttlSeconds() > 0) {
             model.add(".ttl($T.ofSeconds($L))\n", java.time.Duration.class, e.ttlSeconds());
+        }
+        if (e.versionComponent() != null) {
+            model.add(".versionOf($T::$L)\n", entity, e.versionComponent());
         }
         model.add(".factory(row -> new $T($L))\n", entity, String.join(", ", e.constructorArgs()));
         model.add(".build()");

@@ -22,6 +22,7 @@ import java.util.zip.CRC32C;
  * {ns:s}:expiry                          sorted set: cached rows to evict, by due time
  * {ns:s}:mode                            hash: table → mode, for tables not in plain KV mode
  * {ns:s}:u:&lt;table&gt;:&lt;index&gt;:&lt;values&gt;       owner of a unique value (s = shard of the value)
+ * {ns:s}:dlq:&lt;group&gt;                    dead letters of consumer group &lt;group&gt; in shard s
  * </pre>
  *
  * {@code pk} is the primary key's parts, each percent-encoded ({@link KeyEncoding}) and joined by
@@ -79,6 +80,26 @@ public final class KvKeys {
      */
     public String modeKey(int shard) {
         return tag(shard) + ":mode";
+    }
+
+    /** Hash of mode switches asked for by operators and not yet taken by a drainer: table → {@code <mode>|<request id>}. */
+    public String modeRequestsKey() {
+        return tag(0) + ":mode-requests";
+    }
+
+    /** Hash of the outcome of the last switch per table: {@code <request id> ok:<mode>} or {@code <request id> error:<message>}. */
+    public String modeResultsKey() {
+        return tag(0) + ":mode-results";
+    }
+
+    /** Hash of switches withdrawn while a drainer performs them: table → request id. */
+    public String modeCancelKey() {
+        return tag(0) + ":mode-cancel";
+    }
+
+    /** The dead-letter stream of a consumer group in a shard. */
+    public String deadLetterKey(int shard, String group) {
+        return tag(shard) + ":dlq:" + group;
     }
 
     /** Prefix of the index keys of {@code table} in {@code shard}; the index name and values follow. */

@@ -273,7 +273,10 @@ class KvRepositoryIT {
         assertThat(orders.createManyWithKV(many)).hasSize(50);
         assertThat(orders.findAllWithKV(CITY.eq("Oslo"))).hasSize(25);
         assertThatThrownBy(() -> orders.createManyWithKV(List.of(order("m0", "Oslo"), order("m99", "Oslo"))))
-                .isInstanceOf(DuplicateKeyException.class);
+                .isInstanceOf(io.kvframework.core.PartialWriteException.class).hasCauseInstanceOf(DuplicateKeyException.class)
+                .satisfies(e -> assertThat(((io.kvframework.core.PartialWriteException) e).outcomes()).extracting(o -> o.status())
+                        .containsExactly(io.kvframework.core.PartialWriteException.Status.NOT_WRITTEN,
+                                io.kvframework.core.PartialWriteException.Status.WRITTEN));
         assertThat(orders.findOneWithKV(ID.eq("m99"))).isPresent();
     }
 }

@@ -27,11 +27,14 @@ public final class Futures {
 
     /** What a failed write's caller can know about its effect. */
     private static String outcome(Throwable cause) {
-        String message = String.valueOf(cause.getMessage());
-        if (cause instanceof io.lettuce.core.RedisCommandExecutionException || message.contains("Commands are rejected")) {
-            return "; the write was not applied"; // refused by the server, or never sent while disconnected
-        }
-        return "; the write may or may not have been applied (each write is atomic: all or nothing)";
+        return outcomeKnown(cause) ? "; the write was not applied"
+                : "; the write may or may not have been applied (each write is atomic: all or nothing)";
+    }
+
+    /** Whether a failed write was certainly not applied: refused by the server, or never sent while disconnected. */
+    private static boolean outcomeKnown(Throwable cause) {
+        return cause instanceof io.lettuce.core.RedisCommandExecutionException
+                || String.valueOf(cause.getMessage()).contains("Commands are rejected");
     }
 
     private static <T> T await(CompletionStage<T> stage, Duration timeout, String what, boolean write) {
@@ -42,10 +45,18 @@ public final class Futures {
             if (cause instanceof RuntimeException r && r instanceof io.kvframework.core.KvException) {
                 throw r;
             }
-            throw new KvUnavailableException("Redis failed while " + what + ": " + cause.getMessage() + (write ? outcome(cause) : ""), cause);
+            String message = "Redis failed while " + what + ": " + cause.getMessage() + (write ? outcome(cause) : "");
+            if (write && !outcomeKnown(cause)) {
+                throw new io.kvframework.core.WriteOutcomeUnknownException(message, cause);
+            }
+            throw new KvUnavailableException(message, cause);
         } catch (TimeoutException e) {
-            throw new KvUnavailableException("Redis did not answer within " + timeout.toMillis() + " ms while " + what
-                    + (write ? "; the write may or may not have been applied (each write is atomic: all or nothing)" : ""), e);
+            String message = "Redis did not answer within " + timeout.toMillis() + " ms while " + what;
+            if (write) {
+                throw new io.kvframework.core.WriteOutcomeUnknownException(message
+                        + "; the write may or may not have been applied (each write is atomic: all or nothing)", e);
+            }
+            throw new KvUnavailableException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KvUnavailableException("interrupted while " + what, e);

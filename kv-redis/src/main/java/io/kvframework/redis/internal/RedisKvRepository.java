@@ -14,6 +14,8 @@ import io.kvframework.core.KvRepository;
 import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.OptimisticLockException;
+import io.kvframework.core.PartialWriteException;
+import io.kvframework.core.WriteOutcomeUnknownException;
 import io.kvframework.core.UnindexedQueryException;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.Update;
@@ -119,7 +121,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     @Override
     public E createWithKV(E entity) {
-        Object[] values = model.validate(entity);
+        Object[] values = model.validateNew(entity);
         return create(values, fieldPairs(values));
     }
 
@@ -147,46 +149,54 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         List<Object[]> allValues = new ArrayList<>();
         List<List<String>> allFields = new ArrayList<>();
         for (E e : entities) {
-            Object[] values = model.validate(e);
+            Object[] values = model.validateNew(e);
             allValues.add(values);
             allFields.add(fieldPairs(values));
         }
+        List<PartialWriteException.RowOutcome> outcomes = new ArrayList<>();
+        List<E> out = new ArrayList<>();
         if (!uniques.isEmpty()) {
-            List<E> out = new ArrayList<>();
-            RuntimeException first = null;
             for (int i = 0; i < allValues.size(); i++) {
                 try {
                     out.add(create(allValues.get(i), allFields.get(i)));
+                    outcomes.add(written(i, out.get(out.size() - 1)));
                 } catch (RuntimeException ex) {
-                    first = first == null ? ex : first;
+                    outcomes.add(failed(i, entities.get(i), ex));
                 }
             }
-            if (first != null) {
-                throw first;
+        } else {
+            List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
+            for (int i = 0; i < allValues.size(); i++) {
+                futures.add(write("c", KvKeys.primaryKey(model, allValues.get(i)), -1, createMode(), allFields.get(i), List.of()));
             }
-            return out;
-        }
-        List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
-        for (int i = 0; i < allValues.size(); i++) {
-            futures.add(write("c", KvKeys.primaryKey(model, allValues.get(i)), -1, createMode(), allFields.get(i), List.of()));
-        }
-        List<E> out = new ArrayList<>();
-        RuntimeException first = null;
-        for (int i = 0; i < futures.size(); i++) {
-            try {
-                String pk = KvKeys.primaryKey(model, allValues.get(i));
-                WriteResult r = finishCreate(awaitStatus(futures.get(i), "creating " + table + " " + pk), pk, allValues.get(i),
-                        allFields.get(i));
-                out.add(model.create(normalized(allValues.get(i)), r.version()));
-                creates.increment();
-            } catch (RuntimeException ex) {
-                first = first == null ? ex : first;
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    String pk = KvKeys.primaryKey(model, allValues.get(i));
+                    WriteResult r = finishCreate(awaitStatus(futures.get(i), "creating " + table + " " + pk), pk, allValues.get(i),
+                            allFields.get(i));
+                    out.add(model.create(normalized(allValues.get(i)), r.version()));
+                    outcomes.add(written(i, out.get(out.size() - 1)));
+                    creates.increment();
+                } catch (RuntimeException ex) {
+                    outcomes.add(failed(i, entities.get(i), ex));
+                }
             }
         }
-        if (first != null) {
-            throw first;
+        if (out.size() < entities.size()) {
+            throw PartialWriteException.of(table + ": createManyWithKV", outcomes);
         }
         return out;
+    }
+
+    private static PartialWriteException.RowOutcome written(int index, Object entity) {
+        return new PartialWriteException.RowOutcome(index, PartialWriteException.Status.WRITTEN, entity, null);
+    }
+
+    private static PartialWriteException.RowOutcome failed(int index, Object entity, RuntimeException error) {
+        KvException e = error instanceof KvException k ? k : new KvException(error.toString(), error);
+        PartialWriteException.Status status = e instanceof WriteOutcomeUnknownException ? PartialWriteException.Status.UNKNOWN
+                : PartialWriteException.Status.NOT_WRITTEN;
+        return new PartialWriteException.RowOutcome(index, status, entity, e);
     }
 
     private String createMode() {
@@ -229,7 +239,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         if (System.currentTimeMillis() - tombstonesMissingSince < 10_000) {
             return 0;
         }
-        long v = db(() -> Tombstones.lastDeletedVersion(client.dsl(), table, pk), "checking deletes of " + table + " " + pk);
+        long v = db(() -> Tombstones.lastDeletedVersion(client.dsl(), keys.namespace(), table, pk), "checking deletes of " + table + " " + pk);
         if (v < 0) {
             tombstonesMissingSince = System.currentTimeMillis();
             return 0;
@@ -552,18 +562,31 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     public List<E> updateWithKV(Update<E> set, Where<E> where) {
         Assignments a = assignments(set);
         List<E> out = new ArrayList<>();
-        for (Found f : search(where, plan(where), true)) {
-            Found current = f;
-            for (int attempt = 0; current != null; attempt++) {
-                WriteResult r = applyUpdate(current, a, current.version());
-                if (r.status().equals("ok")) {
-                    updates.increment();
-                    out.add(model.create(r.values(), r.version()));
-                    break;
+        List<PartialWriteException.RowOutcome> outcomes = new ArrayList<>();
+        boolean failed = false;
+        List<Found> matched = search(where, plan(where), true);
+        for (int i = 0; i < matched.size(); i++) {
+            Found current = matched.get(i);
+            try {
+                for (int attempt = 0; current != null; attempt++) {
+                    WriteResult r = applyUpdate(current, a, current.version());
+                    if (r.status().equals("ok")) {
+                        updates.increment();
+                        out.add(model.create(r.values(), r.version()));
+                        outcomes.add(written(i, out.get(out.size() - 1)));
+                        break;
+                    }
+                    giveUpAfter(attempt, current.pk());
+                    current = reread(current.pk(), where);
                 }
-                giveUpAfter(attempt, current.pk());
-                current = reread(current.pk(), where);
+            } catch (RuntimeException e) {
+                failed = true;
+                Found before = matched.get(i);
+                outcomes.add(failed(i, model.create(before.values(), before.version()), e));
             }
+        }
+        if (failed) {
+            throw PartialWriteException.of(table + ": updateWithKV of " + where, outcomes);
         }
         return out;
     }
@@ -737,7 +760,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                     }
                 }
             }
-            long version = Math.max(0, Tombstones.lastDeletedVersion(tx, table, pk)) + 1;
+            long version = Math.max(0, Tombstones.lastDeletedVersion(tx, keys.namespace(), table, pk)) + 1;
             sql.insert(tx, values, version).execute();
             return new WriteResult("ok", version, null, normalized(values));
         }), "creating " + table + " " + pk + " in the database");
@@ -763,7 +786,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             if (sql.deleteIfVersion(tx, key, f.version()).execute() == 0) {
                 return new WriteResult("conflict", -1, null, null);
             }
-            Tombstones.remember(tx, table, Tombstones.keyHash(f.pk()), f.version() + 1, System.currentTimeMillis());
+            Tombstones.remember(tx, keys.namespace(), table, Tombstones.keyHash(f.pk()), f.version() + 1, System.currentTimeMillis());
             return new WriteResult("ok", f.version() + 1, null, null);
         }), "deleting " + table + " " + f.pk() + " in the database");
     }

@@ -35,7 +35,8 @@ public enum SqlDialect {
             }
             throw new IllegalArgumentException("unsupported database '" + product + "'; KV Framework supports PostgreSQL and MariaDB/MySQL");
         } catch (SQLException e) {
-            throw new KvUnavailableException("cannot reach the database to detect its dialect: " + e.getMessage(), e);
+            throw new KvUnavailableException("cannot reach the database to detect its dialect: " + e.getMessage()
+                    + "; set the dialect (KvClient.builder().dialect(...), Drainer.builder(kv).dialect(...)) to start while the database is down", e);
         }
     }
 }

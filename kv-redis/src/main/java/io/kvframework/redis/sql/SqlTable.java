@@ -47,7 +47,7 @@ public final class SqlTable<E> {
         this.table = DSL.table(DSL.name(model.table()));
         this.fields = new ArrayList<>();
         for (Column<E, ?> c : model.columns()) {
-            fields.add(DSL.field(DSL.name(c.name()), dataType(c)));
+            fields.add(DSL.field(DSL.name(c.name()), dataType(c, dialect)));
         }
         this.version = DSL.field(DSL.name(VERSION), SQLDataType.BIGINT.notNull());
     }
@@ -77,40 +77,31 @@ public final class SqlTable<E> {
         return version;
     }
 
+    /** The jOOQ type a column's values are bound and read with (its DDL is {@link SqlColumnType}'s). */
     @SuppressWarnings("unchecked")
-    private DataType<Object> dataType(Column<E, ?> c) {
+    private static DataType<Object> dataType(Column<?, ?> c, SqlDialect dialect) {
+        boolean pg = dialect == SqlDialect.POSTGRES;
         DataType<?> t = switch (c.type()) {
-            case STRING, ENUM -> c.maxLength() > 0 && c.maxLength() <= 16000 ? SQLDataType.VARCHAR(c.maxLength())
-                    : keyOrIndexed(c) ? SQLDataType.VARCHAR(255) : SQLDataType.CLOB;
+            case STRING, ENUM -> SQLDataType.VARCHAR;
             case INT -> SQLDataType.INTEGER;
             case LONG -> SQLDataType.BIGINT;
             case SHORT -> SQLDataType.SMALLINT;
             case BOOLEAN -> SQLDataType.BOOLEAN;
             case DOUBLE -> SQLDataType.DOUBLE;
-            case DECIMAL -> SQLDataType.DECIMAL(38, 10);
-            case UUID -> dialect == SqlDialect.POSTGRES ? SQLDataType.UUID : SQLDataType.CHAR(36);
-            case INSTANT -> dialect == SqlDialect.POSTGRES ? SQLDataType.TIMESTAMPWITHTIMEZONE(6) : SQLDataType.LOCALDATETIME(6);
+            case DECIMAL -> SQLDataType.DECIMAL;
+            case UUID -> pg ? SQLDataType.UUID : SQLDataType.CHAR(36);
+            case INSTANT -> pg ? SQLDataType.TIMESTAMPWITHTIMEZONE(6) : SQLDataType.LOCALDATETIME(6);
             case LOCAL_DATE -> SQLDataType.LOCALDATE;
             case LOCAL_DATE_TIME -> SQLDataType.LOCALDATETIME(6);
             case BYTES -> SQLDataType.BLOB;
-            case JSON -> dialect == SqlDialect.POSTGRES ? SQLDataType.JSONB : SQLDataType.CLOB;
+            case JSON -> pg ? SQLDataType.JSONB : SQLDataType.CLOB;
         };
-        if (!c.nullable()) {
-            t = t.notNull();
-        }
         return (DataType<Object>) t;
     }
 
-    private boolean keyOrIndexed(Column<E, ?> c) {
-        if (model.key().contains(c)) {
-            return true;
-        }
-        for (IndexDefinition index : model.indexes()) {
-            if (index.columns().contains(c)) {
-                return true;
-            }
-        }
-        return false;
+    /** The database type of each column, by model position. */
+    public List<SqlColumnType> columnTypes() {
+        return model.columns().stream().map(c -> SqlColumnType.of(c, dialect)).toList();
     }
 
     /** The JDBC value of a column value. */
@@ -125,7 +116,7 @@ public final class SqlTable<E> {
                 Instant i = (Instant) c.javaType().cast(normalize(c, value));
                 yield dialect == SqlDialect.POSTGRES ? i.atOffset(ZoneOffset.UTC) : LocalDateTime.ofInstant(i, ZoneOffset.UTC);
             }
-            case LOCAL_DATE_TIME -> normalize(c, value);
+            case LOCAL_DATE_TIME, DECIMAL -> normalize(c, value);
             case JSON -> dialect == SqlDialect.POSTGRES ? JSONB.valueOf(c.encode(value)) : c.encode(value);
             default -> value;
         };
@@ -151,7 +142,8 @@ public final class SqlTable<E> {
             case LONG -> ((Number) value).longValue();
             case SHORT -> ((Number) value).shortValue();
             case DOUBLE -> ((Number) value).doubleValue();
-            case DECIMAL -> value instanceof java.math.BigDecimal ? value : new java.math.BigDecimal(value.toString());
+            // the stored scale may be wider than the value's (MariaDB's decimal(65,30)): back to the canonical form
+            case DECIMAL -> normalize(c, value instanceof java.math.BigDecimal ? value : new java.math.BigDecimal(value.toString()));
             case BOOLEAN -> value instanceof Boolean ? value : ((Number) value).intValue() != 0;
             default -> value;
         };
@@ -304,6 +296,54 @@ public final class SqlTable<E> {
     }
 
     /**
+     * Compares the table in the database with the model, like Hibernate's {@code validate}: every
+     * column's type, length, precision and scale, collation (MariaDB) and nullability, the version
+     * column and the primary key. Returns one line per difference; empty when the table holds every
+     * value the model accepts exactly.
+     */
+    public List<String> schemaProblems(DSLContext dsl) {
+        String schema = dialect == SqlDialect.POSTGRES ? "current_schema()" : "database()";
+        Map<String, Record> columns = new LinkedHashMap<>();
+        for (Record r : dsl.resultQuery("select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale,"
+                + " datetime_precision, is_nullable, collation_name from information_schema.columns where table_schema = " + schema
+                + " and table_name = {0}", DSL.val(model.table())).fetch()) {
+            columns.put(r.get(0, String.class).toLowerCase(java.util.Locale.ROOT), r);
+        }
+        List<String> problems = new ArrayList<>();
+        if (columns.isEmpty()) {
+            problems.add("table " + model.table() + " does not exist");
+            return problems;
+        }
+        for (Column<E, ?> c : model.columns()) {
+            Record r = columns.get(c.name());
+            if (r == null) {
+                problems.add(model.table() + "." + c.name() + ": missing (expected " + SqlColumnType.of(c, dialect).sql() + ")");
+                continue;
+            }
+            String problem = SqlColumnType.of(c, dialect).problem(r.get(1, String.class), r.get(2, Long.class), r.get(3, Integer.class),
+                    r.get(4, Integer.class), r.get(5, Integer.class), "YES".equalsIgnoreCase(r.get(6, String.class)), r.get(7, String.class));
+            if (problem != null) {
+                problems.add(model.table() + "." + problem);
+            }
+        }
+        Record v = columns.get(VERSION);
+        if (v == null || !"bigint".equalsIgnoreCase(v.get(1, String.class)) || "YES".equalsIgnoreCase(v.get(6, String.class))) {
+            problems.add(model.table() + "." + VERSION + ": expected bigint not null, found " + (v == null ? "no such column"
+                    : v.get(1, String.class) + ("YES".equalsIgnoreCase(v.get(6, String.class)) ? " null" : " not null")));
+        }
+        List<String> key = dsl.resultQuery("select k.column_name from information_schema.table_constraints t"
+                + " join information_schema.key_column_usage k on k.constraint_name = t.constraint_name"
+                + " and k.table_schema = t.table_schema and k.table_name = t.table_name"
+                + " where t.constraint_type = 'PRIMARY KEY' and t.table_schema = " + schema + " and t.table_name = {0}"
+                + " order by k.ordinal_position", DSL.val(model.table())).fetch(r -> r.get(0, String.class).toLowerCase(java.util.Locale.ROOT));
+        List<String> expectedKey = model.key().stream().map(Column::name).toList();
+        if (!key.equals(expectedKey)) {
+            problems.add(model.table() + ": primary key is " + (key.isEmpty() ? "missing" : key) + ", expected " + expectedKey);
+        }
+        return problems;
+    }
+
+    /**
      * CREATE TABLE IF NOT EXISTS with the version column and the primary key, then one plain index
      * per entity index. Unique indexes get a plain (not unique) index on purpose: uniqueness is
      * enforced when writing to Redis, and shards are drained in parallel, so a value that moves from
@@ -311,14 +351,20 @@ public final class SqlTable<E> {
      */
     public List<Query> createTable(DSLContext dsl) {
         List<Query> queries = new ArrayList<>();
-        List<Field<?>> all = new ArrayList<>(fields);
-        all.add(version);
-        queries.add(dsl.createTableIfNotExists(table).columns(all).constraints(
-                DSL.constraint(DSL.name("pk_" + model.table())).primaryKey(model.key().stream().map(this::field).toArray(Field[]::new))));
+        List<String> columns = new ArrayList<>();
+        for (Column<E, ?> c : model.columns()) {
+            columns.add(dsl.render(DSL.name(c.name())) + " " + SqlColumnType.of(c, dialect).sql());
+        }
+        columns.add(dsl.render(DSL.name(VERSION)) + " bigint not null");
+        String key = String.join(", ", model.key().stream().map(c -> dsl.render(DSL.name(c.name()))).toList());
+        columns.add("constraint " + dsl.render(DSL.name("pk_" + model.table())) + " primary key (" + key + ")");
+        queries.add(dsl.query("create table if not exists " + dsl.render(table) + " (" + String.join(", ", columns) + ")"
+                + (dialect == SqlDialect.MARIADB ? " default charset = utf8mb4 collate = " + SqlColumnType.MARIADB_COLLATION : "")));
         for (IndexDefinition index : model.indexes()) {
             queries.add(dsl.createIndexIfNotExists(DSL.name("ix_" + model.table() + "_" + index.name())).on(table,
                     index.columns().stream().map(this::field).toArray(Field[]::new)));
         }
         return queries;
     }
+
 }
