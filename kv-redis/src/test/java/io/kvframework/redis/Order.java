@@ -18,7 +18,7 @@ public record Order(String id, String city, Status status, BigDecimal total, int
     public static final Column<Order, String> ID = Column.builder("id", String.class, Order::id).nullable(false).maxLength(200).build();
     public static final Column<Order, String> CITY = Column.builder("city", String.class, Order::city).build();
     public static final Column<Order, Status> STATUS = Column.builder("status", Status.class, Order::status).build();
-    public static final Column<Order, BigDecimal> TOTAL = Column.builder("total", BigDecimal.class, Order::total).build();
+    public static final Column<Order, BigDecimal> TOTAL = Column.builder("total", BigDecimal.class, Order::total).precision(12).scale(2).build();
     public static final Column<Order, Integer> QTY = Column.builder("qty", Integer.class, Order::qty).nullable(false).build();
     public static final Column<Order, String> EMAIL = Column.builder("email", String.class, Order::email).maxLength(200).build();
     public static final Column<Order, Instant> CREATED_AT = Column.builder("created_at", Instant.class, Order::createdAt).build();

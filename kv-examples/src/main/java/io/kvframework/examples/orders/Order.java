@@ -28,7 +28,7 @@ public record Order(
         @Key @Column(maxLength = 64) String id,
         @Indexed @Column(name = "customer_id", nullable = false, maxLength = 64) String customerId,
         @Indexed Status status,
-        BigDecimal amount,
+        @Column(precision = 12, scale = 2) BigDecimal amount,
         @Column(maxLength = 3) String currency,
         @Json List<LineItem> lines,
         @Column(name = "created_at") Instant createdAt,

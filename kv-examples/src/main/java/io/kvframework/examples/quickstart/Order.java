@@ -19,7 +19,7 @@ public record Order(
         @Indexed String city,
         Status status,
         @Indexed(unique = true) @Column(maxLength = 320) String email,
-        BigDecimal total,
+        @Column(precision = 12, scale = 2) BigDecimal total,
         int qty,
         @Json Map<String, String> attributes,
         @Version long version) {
