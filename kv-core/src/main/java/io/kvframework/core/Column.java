@@ -369,7 +369,7 @@ public final class Column<E, T> {
         return switch (type) {
             case STRING -> (String) value;
             case INT, LONG, SHORT, BOOLEAN, UUID, LOCAL_DATE -> value.toString();
-            case DOUBLE -> Double.toString((Double) value);
+            case DOUBLE -> Double.toString(positiveZero((Double) value));
             case DECIMAL -> normalizeDecimal((BigDecimal) value).toString();
             case INSTANT -> ((Instant) value).truncatedTo(ChronoUnit.MICROS).toString();
             case LOCAL_DATE_TIME -> ((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS).toString();
@@ -414,8 +414,14 @@ public final class Column<E, T> {
             case INSTANT -> javaType.cast(((Instant) value).truncatedTo(ChronoUnit.MICROS));
             case LOCAL_DATE_TIME -> javaType.cast(((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS));
             case DECIMAL -> javaType.cast(normalizeDecimal((BigDecimal) value));
+            case DOUBLE -> javaType.cast(positiveZero((Double) value));
             default -> value;
         };
+    }
+
+    /** -0.0 becomes 0.0: MariaDB's DOUBLE does not keep the sign of zero, so neither does the model. */
+    private static Double positiveZero(Double d) {
+        return d == 0.0d ? Double.valueOf(0.0d) : d;
     }
 
     /** The canonical form of a decimal, or the value itself when it does not fit the declared scale (refused by {@link #check}). */

@@ -90,9 +90,9 @@ public final class SqlTable<E> {
             case DOUBLE -> SQLDataType.DOUBLE;
             case DECIMAL -> SQLDataType.DECIMAL;
             case UUID -> pg ? SQLDataType.UUID : SQLDataType.CHAR(36);
-            case INSTANT -> pg ? SQLDataType.TIMESTAMPWITHTIMEZONE(6) : SQLDataType.LOCALDATETIME(6);
-            case LOCAL_DATE -> SQLDataType.LOCALDATE;
-            case LOCAL_DATE_TIME -> SQLDataType.LOCALDATETIME(6);
+            case INSTANT -> pg ? SQLDataType.TIMESTAMPWITHTIMEZONE(6) : SQLDataType.LOCALDATETIME(6).asConvertedDataType(JavaTimeBinding.dateTime());
+            case LOCAL_DATE -> SQLDataType.LOCALDATE.asConvertedDataType(JavaTimeBinding.date());
+            case LOCAL_DATE_TIME -> SQLDataType.LOCALDATETIME(6).asConvertedDataType(JavaTimeBinding.dateTime());
             case BYTES -> SQLDataType.BLOB;
             case JSON -> pg ? SQLDataType.JSONB : SQLDataType.CLOB;
         };
@@ -136,7 +136,9 @@ public final class SqlTable<E> {
             case ENUM -> c.decode(value.toString());
             case UUID -> value instanceof UUID ? value : UUID.fromString(value.toString().trim());
             case INSTANT -> value instanceof OffsetDateTime o ? o.toInstant()
-                    : value instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC) : value;
+                    : value instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC)
+                    : value instanceof String text ? JavaTimeBinding.parseDateTime(text).toInstant(ZoneOffset.UTC) : value;
+            case LOCAL_DATE_TIME -> value instanceof String text ? JavaTimeBinding.parseDateTime(text) : value;
             case JSON -> c.decode(value instanceof JSONB j ? j.data() : value.toString());
             case INT -> ((Number) value).intValue();
             case LONG -> ((Number) value).longValue();
@@ -203,7 +205,17 @@ public final class SqlTable<E> {
     }
 
     private List<Field<?>> selectFields() {
-        List<Field<?>> select = new ArrayList<>(fields);
+        List<Field<?>> select = new ArrayList<>(fields.size() + 1);
+        for (int i = 0; i < fields.size(); i++) {
+            Field<Object> f = fields.get(i);
+            ColumnType type = model.columns().get(i).type();
+            if (dialect == SqlDialect.MARIADB && (type == ColumnType.INSTANT || type == ColumnType.LOCAL_DATE_TIME)) {
+                // the server prints the stored fields; the driver's own decoding moves times in the JVM zone's DST gaps
+                select.add(DSL.field("cast({0} as char)", SQLDataType.VARCHAR, f).as(f.getUnqualifiedName()));
+            } else {
+                select.add(f);
+            }
+        }
         select.add(version);
         return select;
     }
