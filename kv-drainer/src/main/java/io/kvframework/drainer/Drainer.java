@@ -111,8 +111,16 @@ public final class Drainer implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * The drainer's health: the engine's, except that a running drainer that has not yet reached
+     * its database (started while it was down) is {@link HealthState#SINK_UNAVAILABLE}, never OK.
+     */
     public HealthState health() {
-        return engine.health();
+        HealthState state = engine.health();
+        if (!databaseReady && (state == HealthState.OK || state == HealthState.LAGGING)) {
+            return HealthState.SINK_UNAVAILABLE;
+        }
+        return state;
     }
 
     public DeadLetters deadLetters() {
