@@ -2,6 +2,7 @@ package io.kvframework.cli;
 
 import io.kvframework.drainer.DeadLetter;
 import io.kvframework.drainer.DeadLetters;
+import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -143,15 +144,25 @@ final class DlqCommand {
         }
     }
 
-    @Command(name = "discard", description = "Remove a dead letter without applying it.")
+    @Command(name = "discard", description = "Give up on a dead-lettered change: remove the dead letter without applying it. For the"
+            + " drainer's group this also releases the row it pinned in Redis (evicted after its TTL; reads then return the database's"
+            + " version). Prints what was dropped.")
     static final class Discard extends OneLetter {
         @Override
         void apply(KvClient kv, DeadLetter d, PrintWriter out, boolean json) {
-            new DeadLetters(kv, dlq.group).discard(shard, id);
-            if (json) {
-                Output.json(out, Map.of("discarded", id, "shard", shard));
+            String dropped;
+            if (Drainer.GROUP.equals(dlq.group)) {
+                dropped = Drainer.discard(kv, d);
             } else {
-                out.println("discarded dead letter " + id + " of shard " + shard);
+                new DeadLetters(kv, dlq.group).discard(shard, id);
+                dropped = "dropped the event of " + d.originalFields().getOrDefault("table", "?") + " "
+                        + d.originalFields().getOrDefault("key", "?") + " for group " + dlq.group + " (dead letter " + id + " of shard "
+                        + shard + ")";
+            }
+            if (json) {
+                Output.json(out, Map.of("discarded", id, "shard", shard, "dropped", dropped));
+            } else {
+                out.println("discarded dead letter " + id + " of shard " + shard + ": " + dropped);
             }
         }
     }

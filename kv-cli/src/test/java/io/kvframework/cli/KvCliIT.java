@@ -161,6 +161,8 @@ class KvCliIT {
 
         Result discard = kv("dlq", "discard", Integer.toString(shard), again.get(0).id());
         assertThat(discard.code()).isZero();
+        assertThat(discard.out()).contains("discarded dead letter " + again.get(0).id(), "dropped change CREATE version 1 of items zz",
+                "Redis holds no version of it");
         assertThat(kv("dlq", "list").out()).contains("no dead letters for group drainer");
         Result missing = kv("dlq", "show", Integer.toString(shard), again.get(0).id());
         assertThat(missing.code()).isEqualTo(KvCli.FAILED);
@@ -186,6 +188,23 @@ class KvCliIT {
         Result unknown = kv("mode", "nosuchtable", "db", "--timeout", "PT60S");
         assertThat(unknown.code()).isEqualTo(KvCli.FAILED);
         assertThat(unknown.out()).contains("switch failed").contains("nosuchtable");
+    }
+
+    /** A switch nobody carried out is withdrawn when the command gives up: a drainer started later does not act on it. */
+    @Test
+    void aModeSwitchThatTimesOutIsWithdrawn() throws Exception {
+        items.createWithKV(new Item("w1", "ann", 1, 0));
+        drainer.close();
+        Result timedOut = kv("mode", "items", "db", "--timeout", "PT1S");
+        assertThat(timedOut.code()).isEqualTo(KvCli.FAILED);
+        assertThat(timedOut.out()).contains("no drainer took the request", "the request was withdrawn", "items: kv mode");
+        drainer = Drainer.builder(kv).models(Item.MODEL).createTables(true).engineOptions(EngineOptions.builder(Drainer.GROUP)
+                .instanceId("d2").pollInterval(Duration.ofMillis(5)).maintenanceInterval(Duration.ofMillis(100)).build()).build().start();
+        assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        Thread.sleep(1000);
+        assertThat(drainer.mode("items")).isEqualTo("kv");
+        assertThat(items.findOneWithKV(Item.ID.eq("w1"))).isPresent();
+        assertThat(kv("inspect", "items", "w1").out()).doesNotContain("absent");
     }
 
     @Test

@@ -191,7 +191,16 @@ public final class Drainer implements AutoCloseable {
     }
 
     private static String discard(KvClient kv, DeadLetter letter, DatabaseSink database) {
-        ChangeEvent event = ChangeEvent.fromStreamEntry(letter.originalFields());
+        ChangeEvent event;
+        try {
+            event = ChangeEvent.fromStreamEntry(letter.originalFields());
+        } catch (RuntimeException notAnEvent) {
+            Futures.await(kv.redis().xdel(letter.streamKey(kv), letter.id()), kv.options().commandTimeout(), "discarding a dead letter");
+            String what = "dropped stream entry " + letter.originalEntryId() + " (dead letter " + letter.id() + " of shard " + letter.shard()
+                    + "), not a KV change event: " + letter.originalFields();
+            LOG.warn("kv-drainer: {}", what);
+            return what;
+        }
         KvKeys keys = kv.keys();
         int shard = keys.shard(event.table(), event.key());
         String inRedis = Futures.await(kv.redis().hget(keys.rowKey(shard, event.table(), event.key()), "_v"), kv.options().commandTimeout(),
