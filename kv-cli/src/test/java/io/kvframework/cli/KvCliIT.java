@@ -141,6 +141,10 @@ class KvCliIT {
         }
         assertThat(kv("drain", "--wait", "--timeout", "PT60S").code()).isZero();
 
+        Result status = kv("status");
+        assertThat(status.out()).contains("DEAD LETTERS", "WARNING: 1 dead letter(s) in group drainer", "pinned in Redis");
+        assertThat(kv("status", "--json").json().get("warnings")).hasSize(1);
+
         JsonNode list = kv("dlq", "list", "--json").json();
         assertThat(list).hasSize(1);
         String id = list.get(0).get("id").asText();
@@ -198,6 +202,9 @@ class KvCliIT {
         Result timedOut = kv("mode", "items", "db", "--timeout", "PT1S");
         assertThat(timedOut.code()).isEqualTo(KvCli.FAILED);
         assertThat(timedOut.out()).contains("no drainer took the request", "the request was withdrawn", "items: kv mode");
+        items.createWithKV(new Item("w2", "bob", 2, 0));
+        int shard = kv.keys().shard("items", "w2");
+        assertThat(kv("status").out()).contains("WARNING: group drainer shard " + shard + " is stalled: no owner");
         drainer = Drainer.builder(kv).models(Item.MODEL).createTables(true).engineOptions(EngineOptions.builder(Drainer.GROUP)
                 .instanceId("d2").pollInterval(Duration.ofMillis(5)).maintenanceInterval(Duration.ofMillis(100)).build()).build().start();
         assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
