@@ -79,6 +79,37 @@ class BadInputIT {
         assertThat(fx.events()).hasSize(1);
     }
 
+    /** A new row has no version yet: one that claims one is a row read earlier, created again by mistake. */
+    @Test
+    void createWithAVersionIsRefused() {
+        assertThatThrownBy(() -> orders.createWithKV(new Order("o1", "Oslo", Status.NEW, BigDecimal.ONE, 1, null).withVersion(3)))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("orders").hasMessageContaining("must have version 0, got 3");
+        assertThatThrownBy(() -> orders.createManyWithKV(List.of(new Order("o2", "Oslo", Status.NEW, BigDecimal.ONE, 1, null),
+                new Order("o3", "Oslo", Status.NEW, BigDecimal.ONE, 1, null).withVersion(1))))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("got 1");
+        assertNothingWritten();
+    }
+
+    /** A value the database would round or refuse is refused when it is written, never changed later. */
+    @Test
+    void valuesTheDatabaseCannotHoldAsTheyAreAreRefused() {
+        assertThatThrownBy(() -> orders.createWithKV(new Order("o1", "Oslo", Status.NEW, new BigDecimal("1.005"), 1, null)))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("orders.total").hasMessageContaining("refused rather than rounded");
+        assertThatThrownBy(() -> orders.createWithKV(new Order("o1", "Oslo", Status.NEW, new BigDecimal("12345678901"), 1, null)))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("DECIMAL(12,2)");
+        assertThatThrownBy(() -> orders.createWithKV(new Order("o1", "Oslo", Status.NEW, BigDecimal.ONE, 1, null,
+                java.time.Instant.parse("0999-12-31T00:00:00Z"), null, 0))).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("orders.created_at").hasMessageContaining("outside what the databases store");
+        assertThatThrownBy(() -> orders.createWithKV(new Order("o1", "Oslo", Status.NEW, BigDecimal.ONE, 1, null,
+                java.time.Instant.EPOCH, "a\u0000b", 0))).isInstanceOf(InvalidValueException.class).hasMessageContaining("NUL");
+        assertNothingWritten();
+        Order stored = orders.createWithKV(new Order("o1", "Oslo", Status.NEW, new BigDecimal("1.5"), 1, null));
+        assertThat(stored.total()).isEqualTo(new BigDecimal("1.50"));
+        assertThatThrownBy(() -> orders.updateOneWithKV(TOTAL.set(new BigDecimal("0.001")), ID.eq("o1")))
+                .isInstanceOf(InvalidValueException.class);
+        assertThat(fx.events()).hasSize(1);
+    }
+
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void wrongTypesAreRefused() {

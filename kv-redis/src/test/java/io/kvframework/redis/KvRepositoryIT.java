@@ -279,4 +279,25 @@ class KvRepositoryIT {
                                 io.kvframework.core.PartialWriteException.Status.WRITTEN));
         assertThat(orders.findOneWithKV(ID.eq("m99"))).isPresent();
     }
+
+    /** An update of many rows that clashes on a unique index part-way says which rows it changed and which it did not. */
+    @Test
+    void updateOfManyRowsReportsEachRowsOutcome() {
+        orders.createWithKV(order("u1", "Tromso"));
+        orders.createWithKV(order("u2", "Tromso"));
+        orders.createWithKV(order("u3", "Tromso"));
+        var partial = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.kvframework.core.PartialWriteException.class, () -> orders.updateWithKV(EMAIL.set("same@example.com"), CITY.eq("Tromso")));
+        assertThat(partial).isNotNull();
+        assertThat(partial.getMessage()).contains("1 of 3 rows written, 2 not written");
+        var written = partial.outcomes(io.kvframework.core.PartialWriteException.Status.WRITTEN);
+        assertThat(written).hasSize(1);
+        assertThat(partial.outcomes(io.kvframework.core.PartialWriteException.Status.NOT_WRITTEN)).hasSize(2)
+                .allSatisfy(o -> assertThat(o.error()).isInstanceOf(io.kvframework.core.DuplicateKeyException.class));
+        String winner = ((Order) written.get(0).entity()).id();
+        // what the exception says is what the store holds
+        assertThat(orders.findAllWithKV(EMAIL.eq("same@example.com"))).extracting(Order::id).containsExactly(winner);
+        assertThat(orders.findAllWithKV(CITY.eq("Tromso"))).filteredOn(o -> !o.id().equals(winner))
+                .allSatisfy(o -> assertThat(o.version()).isEqualTo(1L));
+    }
 }

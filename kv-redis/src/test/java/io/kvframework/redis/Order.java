@@ -30,6 +30,7 @@ public record Order(String id, String city, Status status, BigDecimal total, int
             .index("by_city", CITY)
             .index("by_city_status", CITY, STATUS)
             .uniqueIndex("by_email", EMAIL)
+            .versionOf(Order::version)
             .factory(row -> new Order(row.get(ID), row.get(CITY), row.get(STATUS), row.get(TOTAL), row.get(QTY), row.get(EMAIL),
                     row.get(CREATED_AT), row.get(NOTE), row.version()))
             .build();
