@@ -559,8 +559,7 @@ public final class Drainer implements AutoCloseable {
             // the pool starts while the database is down; the drainer waits for it
             c.setInitializationFailTimeout(-1);
             this.ownedPool = new HikariDataSource(c);
-            this.jdbcDialect = url.startsWith("jdbc:postgresql:") ? SqlDialect.POSTGRES
-                    : url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:") ? SqlDialect.MARIADB : null;
+            this.jdbcDialect = SqlDialect.fromJdbcUrl(url);
             return this;
         }
 

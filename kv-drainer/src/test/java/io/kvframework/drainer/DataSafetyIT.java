@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kvframework.core.SchemaMismatchException;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.sql.SqlDialect;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
@@ -36,6 +35,16 @@ class DataSafetyIT {
     /** A check constraint the model does not know about: the database refuses balances of 1,000 or more. */
     private static void refuseLargeBalances(DrainerFixture fx) {
         fx.dsl().execute("alter table accounts add constraint small_balance check (balance < 1000)");
+    }
+
+    /** Starts the drainer on tables that refuse large balances, creates {@code refused}, and returns its dead letter. */
+    private static DeadLetter deadLetterOf(DrainerFixture fx, Drainer drainer, Account refused) throws InterruptedException {
+        drainer.createTables();
+        refuseLargeBalances(fx);
+        drainer.start();
+        fx.accounts.createWithKV(refused);
+        DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(30));
+        return drainer.deadLetters().list(10).get(0);
     }
 
     private static String rowKey(DrainerFixture fx, String id) {
@@ -96,12 +105,7 @@ class DataSafetyIT {
     @Test
     void replaySaysSupersededOnlyWhenTheDatabaseHoldsANewerVersion(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
         try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1); Drainer drainer = fx.drainer("d1")) {
-            drainer.createTables();
-            refuseLargeBalances(fx);
-            drainer.start();
-            fx.accounts.createWithKV(new Account("a", "ann", 5000));
-            DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(30));
-            DeadLetter first = drainer.deadLetters().list(10).get(0);
+            DeadLetter first = deadLetterOf(fx, drainer, new Account("a", "ann", 5000));
             // a later change of the same row that the database accepts reaches it as version 2
             fx.accounts.updateOneWithKV(BALANCE.set(5L), ID.eq("a"));
             DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(30));
@@ -115,12 +119,7 @@ class DataSafetyIT {
     @Test
     void discardIsTheExplicitWayToGiveUpAndSaysWhatItDrops(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
         try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1); Drainer drainer = fx.drainer("d1")) {
-            drainer.createTables();
-            refuseLargeBalances(fx);
-            drainer.start();
-            fx.accounts.createWithKV(new Account("lost", "lou", 7000));
-            DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(30));
-            DeadLetter letter = drainer.deadLetters().list(10).get(0);
+            DeadLetter letter = deadLetterOf(fx, drainer, new Account("lost", "lou", 7000));
             Thread.sleep(1500);
             assertThat(fx.redis.exists(rowKey(fx, "lost"))).isEqualTo(1);
             String dropped = drainer.discard(letter);
@@ -199,8 +198,8 @@ class DataSafetyIT {
         try (TcpProxy proxy = TcpProxy.to(postgres); HikariDataSource viaProxy = db.dataSourceVia(proxy, Duration.ofMillis(1000), 2)) {
             proxy.cut();
             KvOptions options = KvOptions.builder().namespace(ns.value()).shards(2).defaultTtl(Duration.ofSeconds(1)).build();
-            try (KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(viaProxy).dialect(SqlDialect.POSTGRES).options(options)
-                    .build();
+            // no .dialect(...): it is read from the pool's JDBC URL without connecting
+            try (KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(viaProxy).options(options).build();
                     Drainer drainer = Drainer.builder(kv).models(Account.MODEL).createTables(true)
                             .engineOptions(DrainerFixture.fastEngine("d1").build()).build().start()) {
                 var accounts = kv.repository(Account.MODEL);

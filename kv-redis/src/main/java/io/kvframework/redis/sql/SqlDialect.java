@@ -23,8 +23,33 @@ public enum SqlDialect {
         return jooq;
     }
 
-    /** Detects the dialect from the database product name. */
+    /** The dialect a JDBC URL names ({@code jdbc:postgresql:}, {@code jdbc:mariadb:}, {@code jdbc:mysql:}), or null. */
+    public static SqlDialect fromJdbcUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        String u = url.toLowerCase(Locale.ROOT);
+        return u.startsWith("jdbc:postgresql:") ? POSTGRES : u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:") ? MARIADB : null;
+    }
+
+    /**
+     * Detects the dialect: from the JDBC URL the DataSource was configured with when it tells one
+     * ({@code getJdbcUrl()} of HikariCP, {@code getUrl()} of the drivers' own DataSources), without
+     * connecting, so that an application starts while its database is down; otherwise from the
+     * database product name.
+     */
     public static SqlDialect detect(DataSource dataSource) {
+        for (String getter : new String[] {"getJdbcUrl", "getUrl", "getURL"}) {
+            try {
+                Object url = dataSource.getClass().getMethod(getter).invoke(dataSource);
+                SqlDialect d = url instanceof String s ? fromJdbcUrl(s) : null;
+                if (d != null) {
+                    return d;
+                }
+            } catch (ReflectiveOperationException | RuntimeException notThere) {
+                // not a getter this DataSource has: try the next, then ask the database
+            }
+        }
         try (Connection c = dataSource.getConnection()) {
             String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
             if (product.contains("postgres")) {

@@ -72,8 +72,34 @@ public final class EmbeddedPostgres {
             process.start();
             try {
                 Ports.awaitListening("postgres", "127.0.0.1", port, Duration.ofSeconds(60));
+                awaitAcceptingConnections(Duration.ofSeconds(60));
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + "\n" + TempDirs.tail(process.log(), 30), e);
+            }
+        }
+
+        /**
+         * Listening is not ready: after a restart PostgreSQL answers "the database system is starting
+         * up" (SQLState 57P03) while it replays its log. Waits until a connection is accepted.
+         */
+        private void awaitAcceptingConnections(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+            while (true) {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+                    return;
+                } catch (java.sql.SQLException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("kv-testkit: PostgreSQL on port " + port + " does not accept connections after "
+                                + timeout + ": " + e.getMessage(), e);
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("kv-testkit: interrupted while waiting for PostgreSQL", interrupted);
+                    }
+                }
             }
         }
 
