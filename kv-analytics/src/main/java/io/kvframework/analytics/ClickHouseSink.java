@@ -76,7 +76,7 @@ public final class ClickHouseSink implements AutoCloseable {
     public ClickHouseSink(String kafkaBootstrap, String topicPattern, Client clickhouse, String database, List<EntityModel<?>> models,
             int batchSize, Duration linger) {
         this(kafkaBootstrap, topicPattern, clickhouse, database, models, batchSize, linger,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                io.micrometer.core.instrument.Metrics.globalRegistry);
     }
 
     /**

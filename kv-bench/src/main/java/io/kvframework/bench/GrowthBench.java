@@ -106,7 +106,7 @@ final class GrowthBench {
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
         do {
             io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor,
-                    io.lettuce.core.ScanArgs.Builder.matches("{" + kv.keys().namespace() + ":*").limit(1000)).get(30, TimeUnit.SECONDS);
+                    io.lettuce.core.ScanArgs.Builder.matches(kv.keys().namespacePattern()).limit(1000)).get(30, TimeUnit.SECONDS);
             if (!page.getKeys().isEmpty()) {
                 redis.unlink(page.getKeys().toArray(String[]::new)).get(30, TimeUnit.SECONDS);
             }

@@ -176,16 +176,14 @@ public final class KvBench {
         Script write = Script.loadRowScript("write");
         sync.scriptLoad(write.source());
         KvKeys keys = kv.keys();
-        String ns = kv.options().namespace();
         Harness.Op ours = n -> repo.createWithKV(BenchOrder.sample("k" + n, n));
         Harness.Op base = n -> {
             String pk = "r" + n;
             int shard = keys.shard("bench_orders", pk);
-            String tag = "{" + ns + ":" + shard + "}";
             long[] bits = keys.filterBits("bench_orders", pk, kv.options().keyFilterBits());
             sync.evalsha(write.sha(), ScriptOutputType.MULTI,
-                    new String[] {tag + ":r:bench_orders:" + pk, tag + ":stream", tag + ":bloom", tag + ":mode"},
-                    "c", "", "bench_orders", pk, "b", tag + ":i:bench_orders:", "4", Long.toString(bits[0]), Long.toString(bits[1]),
+                    new String[] {keys.rowKey(shard, "bench_orders", pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)},
+                    "c", "", "bench_orders", pk, "b", keys.indexPrefix(shard, "bench_orders"), "4", Long.toString(bits[0]), Long.toString(bits[1]),
                     Long.toString(bits[2]), Long.toString(bits[3]),
                     "2", "by_city", "1", "city", "by_status", "1", "status",
                     "8", "id", pk, "city", "city-" + (n % 100), "status", n % 2 == 0 ? "NEW" : "PAID", "customer", "customer-" + (n % 1000),

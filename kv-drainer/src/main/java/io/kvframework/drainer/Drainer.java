@@ -274,12 +274,12 @@ public final class Drainer implements AutoCloseable {
         }
         int evicted = 0;
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        String pattern = "{" + kv.keys().namespace() + ":*}:r:" + table + ":*";
+        String pattern = kv.keys().rowKeyPattern(table);
         do {
             io.lettuce.core.KeyScanCursor<String> page = Futures.await(kv.redis().scan(cursor,
                     io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000)), kv.options().commandTimeout(), "scanning " + table);
             for (String key : page.getKeys()) {
-                String pk = key.substring(key.indexOf(":r:" + table + ":") + 4 + table.length());
+                String pk = kv.keys().primaryKeyOfRowKey(table, key);
                 if (repo.evict(pk, -1, null) == 1) {
                     evicted++;
                 }

@@ -1,7 +1,6 @@
 package io.kvframework.drainer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -120,6 +119,7 @@ public final class EngineOptions {
         return retainForGroups;
     }
 
+    /** Where the engine's {@code kv.engine.*} meters go; null (the default) means the KvClient's {@code KvOptions.meterRegistry}. */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
@@ -138,7 +138,7 @@ public final class EngineOptions {
         private Duration lagThreshold = DEFAULT_LAG_THRESHOLD;
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private List<String> retainForGroups = List.of();
-        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private MeterRegistry meterRegistry;
 
         private Builder(String group) {
             this.group = group;

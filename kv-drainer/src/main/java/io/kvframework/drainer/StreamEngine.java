@@ -21,6 +21,7 @@ import io.lettuce.core.models.stream.ClaimedMessages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -102,6 +103,14 @@ public final class StreamEngine implements AutoCloseable {
     private record Entry(int shard, String id, Map<String, String> fields) {
     }
 
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private <M extends Meter> M track(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
     public StreamEngine(KvClient kv, ChangeSink sink, EngineOptions options) {
         this.kv = kv;
         this.keys = kv.keys();
@@ -113,8 +122,9 @@ public final class StreamEngine implements AutoCloseable {
         this.leases = new Leases(kv, group, me, options.leaseTtl());
         this.deadLetters = new DeadLetters(kv, group);
         this.streams = new StreamGroups(kv);
-        MeterRegistry registry = options.meterRegistry();
-        Tags tags = Tags.of("group", group, "sink", sink.name());
+        // one registry for every component: the engine's own if set, otherwise the KvClient's (the application's)
+        this.registry = options.meterRegistry() != null ? options.meterRegistry() : kv.options().meterRegistry();
+        Tags tags = Tags.of("namespace", keys.namespace(), "group", group, "sink", sink.name());
         this.progressFront = new String[keys.shards()];
         this.progressAt = new long[keys.shards()];
         this.lagEntries = new AtomicLong[keys.shards()];
@@ -123,23 +133,23 @@ public final class StreamEngine implements AutoCloseable {
             lagEntries[s] = new AtomicLong();
             oldestAgeMillis[s] = new AtomicLong();
             Tags shardTags = tags.and("shard", Integer.toString(s));
-            Gauge.builder("kv.engine.lag", lagEntries[s], AtomicLong::get).description("entries not yet delivered or acknowledged")
-                    .tags(shardTags).register(registry);
-            Gauge.builder("kv.engine.oldest.age", oldestAgeMillis[s], AtomicLong::get).baseUnit("milliseconds")
-                    .description("age of the oldest entry not yet acknowledged").tags(shardTags).register(registry);
+            track(Gauge.builder("kv.engine.lag", lagEntries[s], AtomicLong::get).description("entries not yet delivered or acknowledged")
+                    .tags(shardTags).register(registry));
+            track(Gauge.builder("kv.engine.oldest.age", oldestAgeMillis[s], AtomicLong::get).baseUnit("milliseconds")
+                    .description("age of the oldest entry not yet acknowledged").tags(shardTags).register(registry));
         }
-        this.batchLatency = Timer.builder("kv.engine.batch.latency").tags(tags).publishPercentiles(0.5, 0.99).register(registry);
-        this.batchSize = DistributionSummary.builder("kv.engine.batch.size").tags(tags).register(registry);
-        this.eventsWritten = Counter.builder("kv.engine.events").description("events written by the sink").tags(tags).register(registry);
-        this.retries = Counter.builder("kv.engine.retries").tags(tags).register(registry);
-        this.deadLettered = Counter.builder("kv.engine.dead.letters").tags(tags).register(registry);
-        this.commitLag = Timer.builder("kv.engine.commit.lag").description("time from the write to Redis until the sink committed it")
-                .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
-        Gauge.builder("kv.engine.owned.shards", owned, Map::size).tags(tags).register(registry);
-        Gauge.builder("kv.engine.stalled.shards", stalled, Map::size).tags(tags)
-                .description("shards with unacknowledged entries and no progress for stallTimeout").register(registry);
-        Gauge.builder("kv.engine.dead.letters.waiting", deadLetterCount, AtomicLong::get).tags(tags)
-                .description("dead letters waiting for an operator (their rows stay pinned in Redis)").register(registry);
+        this.batchLatency = track(Timer.builder("kv.engine.batch.latency").tags(tags).publishPercentiles(0.5, 0.99).register(registry));
+        this.batchSize = track(DistributionSummary.builder("kv.engine.batch.size").tags(tags).register(registry));
+        this.eventsWritten = track(Counter.builder("kv.engine.events").description("events written by the sink").tags(tags).register(registry));
+        this.retries = track(Counter.builder("kv.engine.retries").tags(tags).register(registry));
+        this.deadLettered = track(Counter.builder("kv.engine.dead.letters").tags(tags).register(registry));
+        this.commitLag = track(Timer.builder("kv.engine.commit.lag").description("time from the write to Redis until the sink committed it")
+                .tags(tags).publishPercentiles(0.5, 0.99).register(registry));
+        track(Gauge.builder("kv.engine.owned.shards", owned, Map::size).tags(tags).register(registry));
+        track(Gauge.builder("kv.engine.stalled.shards", stalled, Map::size).tags(tags)
+                .description("shards with unacknowledged entries and no progress for stallTimeout").register(registry));
+        track(Gauge.builder("kv.engine.dead.letters.waiting", deadLetterCount, AtomicLong::get).tags(tags)
+                .description("dead letters waiting for an operator (their rows stay pinned in Redis)").register(registry));
     }
 
     /** Creates the consumer groups on every shard and starts the worker thread. */
@@ -292,6 +302,9 @@ public final class StreamEngine implements AutoCloseable {
             }
         }
         sink.close();
+        // like a closed HikariCP pool: its meters leave the registry it shares with the application
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 
     // ------------------------------------------------------------------ the loop
@@ -369,7 +382,7 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     private String membersKey() {
-        return "{" + keys.namespace() + "}:members:" + group;
+        return keys.membersKey(group);
     }
 
     /** Renews owned leases, then takes free shards up to a fair share and gives back any above it. */

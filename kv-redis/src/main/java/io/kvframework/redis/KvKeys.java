@@ -61,6 +61,41 @@ public final class KvKeys {
         return tag(shard) + ":r:" + table + ":" + pk;
     }
 
+    /** Pattern matching every key of this namespace (for {@code SCAN}; a hash tag of each shard starts {@code {ns:}). */
+    public String namespacePattern() {
+        return "{" + namespace + ":*";
+    }
+
+    /** Pattern matching every row key of {@code table} in every shard, for {@code SCAN}. */
+    public String rowKeyPattern(String table) {
+        return "{" + namespace + ":*}:r:" + table + ":*";
+    }
+
+    /** The encoded primary key in a row key of {@code table} ({@link #rowKey}'s inverse). */
+    public String primaryKeyOfRowKey(String table, String rowKey) {
+        String marker = "}:r:" + table + ":";
+        int at = rowKey.indexOf(marker);
+        if (at < 0 || !rowKey.startsWith("{" + namespace + ":")) {
+            throw new IllegalArgumentException("'" + rowKey + "' is not a row key of " + table + " in namespace " + namespace);
+        }
+        return rowKey.substring(at + marker.length());
+    }
+
+    /** A consumer group's lease of a shard: {@code <owner>|<fence>}. */
+    public String leaseKey(int shard, String group) {
+        return tag(shard) + ":lease:" + group;
+    }
+
+    /** A consumer group's fencing-token counter of a shard: each new owner gets a larger token. */
+    public String fenceKey(int shard, String group) {
+        return tag(shard) + ":fence:" + group;
+    }
+
+    /** The live instances of a consumer group (sorted set: instance, scored by its last heartbeat), for fair shard sharing. */
+    public String membersKey(String group) {
+        return "{" + namespace + "}:members:" + group;
+    }
+
     public String streamKey(int shard) {
         return tag(shard) + ":stream";
     }

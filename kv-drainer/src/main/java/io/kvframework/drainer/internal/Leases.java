@@ -38,7 +38,7 @@ public final class Leases {
     }
 
     private long call(int shard, String mode) {
-        String[] keys = {leaseKey(kv, group, shard), kv.keys().tag(shard) + ":fence:" + group};
+        String[] keys = {leaseKey(kv, group, shard), kv.keys().fenceKey(shard, group)};
         List<Object> reply = Futures.await(LEASE.run(kv.redis(), keys, owner, mode, Long.toString(ttl.toMillis())),
                 kv.options().commandTimeout(), mode + " of the lease of shard " + shard);
         return (Long) reply.get(0) == 1 ? (Long) reply.get(1) : 0;
@@ -46,7 +46,7 @@ public final class Leases {
 
     /** The lease key of a shard for a group: {@code {ns:s}:lease:<group>}, holding {@code <owner>|<fence>}. */
     public static String leaseKey(KvClient kv, String group, int shard) {
-        return kv.keys().tag(shard) + ":lease:" + group;
+        return kv.keys().leaseKey(shard, group);
     }
 
     /** The current holder of a shard's lease, or null. */

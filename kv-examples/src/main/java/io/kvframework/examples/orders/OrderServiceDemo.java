@@ -223,7 +223,7 @@ public final class OrderServiceDemo {
                 out.printf("bridge lag (write to Kafka ack): p50 %.0f ms, p99 %.0f ms%n", percentile(kafkaLag, 0.5),
                         percentile(kafkaLag, 0.99));
             }
-            long inRedis = countRedis(redis, ns);
+            long inRedis = countRedis(redis, kv.keys());
             long inPostgres = ((Number) kv.dsl().fetchValue("select count(*) from orders")).longValue();
             long inKafka = countKafka(kafka, ns + ".orders");
             long inClickHouse = sink == null ? -1 : countClickHouse(chClient, ns, inPostgres);
@@ -374,14 +374,14 @@ public final class OrderServiceDemo {
     }
 
     /** Live order rows in Redis: row hashes of the namespace that are not tombstones. */
-    private static long countRedis(RedisServer server, String ns) {
+    private static long countRedis(RedisServer server, io.kvframework.redis.KvKeys keys) {
         RedisClient client = RedisClient.create(server.redisUri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             RedisCommands<String, String> redis = c.sync();
             long live = 0;
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches("{" + ns + ":*}:r:orders:*").limit(1000));
+                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keys.rowKeyPattern("orders")).limit(1000));
                 for (String key : page.getKeys()) {
                     if (!redis.hexists(key, "_d")) {
                         live++;
