@@ -43,9 +43,7 @@ final class ModeCommand implements Callable<Integer> {
                 print(out, Drainer.modeOf(kv, table), null);
                 return 0;
             }
-            if (!target.equals("kv") && !target.equals("db")) {
-                throw new IllegalArgumentException("mode must be kv or db, got '" + target + "'");
-            }
+            io.kvframework.redis.TableMode.requested(target);
             String id = Drainer.requestMode(kv, table, target);
             if (!root.json) {
                 out.println("asked the drainers to switch " + table + " to " + target + " mode (request " + id + "); waiting ...");

@@ -96,7 +96,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             Map<String, String> modes = new TreeMap<>();
             Futures.await(kv.redis().hgetall(kv.keys().modeKey(0)), kv.options().commandTimeout(), "reading table modes")
-                    .forEach((table, mode) -> modes.put(table, mode.equals("checked") ? "kv" : mode.equals("draining") ? "switching" : mode));
+                    .forEach((table, mode) -> modes.put(table, io.kvframework.redis.TableMode.fromWire(mode).operatorName()));
             var out = spec.commandLine().getOut();
             if (root.json) {
                 json.put("namespace", root.namespace);

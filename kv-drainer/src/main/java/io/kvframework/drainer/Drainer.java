@@ -6,6 +6,7 @@ import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.EntityModel;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
+import io.kvframework.redis.TableMode;
 import io.kvframework.redis.internal.Futures;
 import io.kvframework.redis.internal.RedisKvRepository;
 import io.kvframework.redis.sql.SqlDialect;
@@ -245,7 +246,7 @@ public final class Drainer implements AutoCloseable {
             throw new io.kvframework.core.KvUnavailableException("kv-drainer: " + table + " has " + letters + " dead letter(s) whose rows"
                     + " are only in Redis; replay or discard them (kv dlq) before switching to database mode");
         }
-        setMode(table, "draining");
+        setMode(table, TableMode.SWITCHING);
         Map<Integer, String> marks = new java.util.HashMap<>();
         for (int s = 0; s < kv.keys().shards(); s++) {
             List<io.lettuce.core.StreamMessage<String, String>> last = Futures.await(kv.redis().xrevrange(kv.keys().streamKey(s),
@@ -261,12 +262,12 @@ public final class Drainer implements AutoCloseable {
                 break;
             }
             if (withdrawn(table, requestId)) {
-                setMode(table, null);
+                setMode(table, TableMode.KV);
                 throw new io.kvframework.core.KvUnavailableException("withdrawn: the switch of " + table + " to database mode was"
                         + " withdrawn by its requester before the streams were drained; the table stays in KV mode");
             }
             if (System.nanoTime() > deadline) {
-                setMode(table, null);
+                setMode(table, TableMode.KV);
                 throw new io.kvframework.core.KvUnavailableException("kv-drainer: switching " + table + " to database mode: "
                         + marks.size() + " shard(s) not drained within " + timeout + "; the table stays in KV mode");
             }
@@ -286,7 +287,7 @@ public final class Drainer implements AutoCloseable {
             }
             cursor = page;
         } while (!cursor.isFinished());
-        setMode(table, "db");
+        setMode(table, TableMode.DB);
         LOG.info("kv-drainer: {} is in database mode ({} cached rows evicted)", table, evicted);
     }
 
@@ -297,9 +298,9 @@ public final class Drainer implements AutoCloseable {
      */
     public void switchToKv(String table, Duration grace) throws InterruptedException {
         kv.repository(table);
-        setMode(table, "draining");
+        setMode(table, TableMode.SWITCHING);
         Thread.sleep(grace.toMillis());
-        setMode(table, "checked");
+        setMode(table, TableMode.CHECKED);
         LOG.info("kv-drainer: {} is in KV mode again", table);
     }
 
@@ -310,8 +311,13 @@ public final class Drainer implements AutoCloseable {
 
     /** The mode of a table as Redis holds it: {@code kv}, {@code db} or {@code switching}. */
     public static String modeOf(KvClient kv, String table) {
-        String m = Futures.await(kv.redis().hget(kv.keys().modeKey(0), table), kv.options().commandTimeout(), "reading a mode");
-        return m == null || m.equals("checked") ? "kv" : m.equals("draining") ? "switching" : m;
+        return tableMode(kv, table).operatorName();
+    }
+
+    /** The mode of a table as Redis holds it. */
+    public static TableMode tableMode(KvClient kv, String table) {
+        return TableMode.fromWire(Futures.await(kv.redis().hget(kv.keys().modeKey(0), table), kv.options().commandTimeout(),
+                "reading a mode"));
     }
 
     /** Hash of mode switches asked for by operators (table → {@code <mode>|<request id>}): {@code {ns:0}:mode-requests}. */
@@ -331,9 +337,7 @@ public final class Drainer implements AutoCloseable {
      * {@link #modeResultsKey}. Returns the request's id, for {@link #modeResult} and {@link #withdrawMode}.
      */
     public static String requestMode(KvClient kv, String table, String mode) {
-        if (!mode.equals("kv") && !mode.equals("db")) {
-            throw new IllegalArgumentException("mode must be kv or db, got '" + mode + "'");
-        }
+        TableMode.requested(mode);
         String id = java.util.UUID.randomUUID().toString().substring(0, 8);
         Futures.await(kv.redis().hset(modeRequestsKey(kv), table, mode + "|" + id), kv.options().commandTimeout(), "requesting a mode switch");
         return id;
@@ -381,7 +385,7 @@ public final class Drainer implements AutoCloseable {
         String result;
         try {
             LOG.info("kv-drainer: switching {} to {} mode as requested ({})", table, target, id);
-            if (target.equals("db")) {
+            if (TableMode.requested(target) == TableMode.DB) {
                 switchToDatabase(table, MODE_SWITCH_TIMEOUT, id);
             } else {
                 switchToKv(table, MODE_SWITCH_GRACE);
@@ -410,10 +414,11 @@ public final class Drainer implements AutoCloseable {
         return false;
     }
 
-    private void setMode(String table, String mode) {
+    private void setMode(String table, TableMode mode) {
         List<RedisFuture<?>> futures = new ArrayList<>();
         for (int s = 0; s < kv.keys().shards(); s++) {
-            futures.add(mode == null ? kv.redis().hdel(kv.keys().modeKey(s), table) : kv.redis().hset(kv.keys().modeKey(s), table, mode));
+            futures.add(mode.wire() == null ? kv.redis().hdel(kv.keys().modeKey(s), table)
+                    : kv.redis().hset(kv.keys().modeKey(s), table, mode.wire()));
         }
         for (RedisFuture<?> f : futures) {
             Futures.await(f, kv.options().commandTimeout(), "setting the mode of " + table);

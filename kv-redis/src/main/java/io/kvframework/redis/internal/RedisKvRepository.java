@@ -24,6 +24,7 @@ import io.kvframework.core.Where;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.redis.TableMode;
 import io.kvframework.redis.sql.DbRow;
 import io.kvframework.redis.sql.SqlTable;
 import io.kvframework.redis.sql.Tombstones;
@@ -130,7 +131,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         String pk = KvKeys.primaryKey(model, values);
         List<String> acquired = claimUniques(pk, values, null);
         try {
-            WriteResult r = awaitStatus(write("c", pk, -1, createMode(), fields, List.of()), "creating " + table + " " + pk);
+            WriteResult r = awaitStatus(write("c", pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
             r = finishCreate(r, pk, values, fields);
             creates.increment();
             return model.create(normalized(values), r.version());
@@ -167,7 +168,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         } else {
             List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
             for (int i = 0; i < allValues.size(); i++) {
-                futures.add(write("c", KvKeys.primaryKey(model, allValues.get(i)), -1, createMode(), allFields.get(i), List.of()));
+                futures.add(write("c", KvKeys.primaryKey(model, allValues.get(i)), -1, createCheck(), allFields.get(i), List.of()));
             }
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -199,22 +200,27 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         return new PartialWriteException.RowOutcome(index, status, entity, e);
     }
 
-    private String createMode() {
+    /** write.lua's create check: ask the database when the key filter may hold the key, always, or never (the caller asked). */
+    private static final String CHECK_IF_FILTER_MAY_HOLD = "b";
+    private static final String CHECK_ALWAYS = "d";
+    private static final String CHECK_NONE = "n";
+
+    private String createCheck() {
         if (sql == null) {
-            return "n";
+            return CHECK_NONE;
         }
-        return options.createCheck() == KvOptions.CreateCheck.DATABASE ? "d" : "b";
+        return options.createCheck() == KvOptions.CreateCheck.DATABASE ? CHECK_ALWAYS : CHECK_IF_FILTER_MAY_HOLD;
     }
 
     private WriteResult finishCreate(WriteResult r, String pk, Object[] values, List<String> fields) {
-        while (r.status().equals("mode")) {
-            if (!"draining".equals(r.streamId())) {
+        while (r.status() == WriteStatus.TABLE_MODE) {
+            if (r.mode() != TableMode.SWITCHING) {
                 return createInDatabase(pk, values);
             }
             waitWhileSwitching(pk);
-            r = awaitStatus(write("c", pk, -1, createMode(), fields, List.of()), "creating " + table + " " + pk);
+            r = awaitStatus(write("c", pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
         }
-        if (r.status().equals("check")) {
+        if (r.status() == WriteStatus.CHECK_DATABASE) {
             Optional<DbRow> existing = db(() -> sql.selectByKey(client.dsl(), keyValues(values)), "checking " + table + " " + pk);
             if (existing.isPresent()) {
                 hydrate(pk, existing.get());
@@ -223,9 +229,9 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             // a key deleted long ago (its tombstone evicted from Redis) goes on after its last version,
             // or the drainer would take the new row for an event older than the delete
             long deletedAt = lastDeletedVersion(pk);
-            r = awaitStatus(write("c", pk, deletedAt > 0 ? deletedAt : -1, "n", fields, List.of()), "creating " + table + " " + pk);
+            r = awaitStatus(write("c", pk, deletedAt > 0 ? deletedAt : -1, CHECK_NONE, fields, List.of()), "creating " + table + " " + pk);
         }
-        if (r.status().equals("dup")) {
+        if (r.status() == WriteStatus.DUPLICATE) {
             throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists");
         }
         expectOk(r, "create", pk);
@@ -541,16 +547,16 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             // (with unique indexes the claims depend on the values read, so the version stays guarded)
             long guard = expected >= 0 ? expected : keyOnly(where) && uniques.isEmpty() ? -1 : f.version();
             WriteResult r = applyUpdate(f, a, guard);
-            if (r.status().equals("ok")) {
+            if (r.status() == WriteStatus.OK) {
                 updates.increment();
                 return Optional.of(model.create(r.values(), r.version()));
             }
-            if (r.status().equals("retry")) {
+            if (r.status() == WriteStatus.RETRY) {
                 continue;
             }
             if (expected >= 0) {
                 throw new OptimisticLockException(table + " " + f.pk() + ": expected version " + expected + " but the row has "
-                        + (r.status().equals("gone") ? "been deleted" : "version " + r.version()));
+                        + (r.status() == WriteStatus.GONE ? "been deleted" : "version " + r.version()));
             }
             backoff(attempt);
         }
@@ -570,7 +576,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             try {
                 for (int attempt = 0; current != null; attempt++) {
                     WriteResult r = applyUpdate(current, a, current.version());
-                    if (r.status().equals("ok")) {
+                    if (r.status() == WriteStatus.OK) {
                         updates.increment();
                         out.add(model.create(r.values(), r.version()));
                         outcomes.add(written(i, out.get(out.size() - 1)));
@@ -600,16 +606,16 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 if (!current.inRedis()) {
                     hydrate(current.pk(), new DbRow(current.values(), current.version()));
                 }
-                WriteResult r = awaitWrite(write("d", current.pk(), current.version(), "n", List.of(), List.of()),
+                WriteResult r = awaitWrite(write("d", current.pk(), current.version(), CHECK_NONE, List.of(), List.of()),
                         "deleting " + table + " " + current.pk());
-                if (r.status().equals("mode")) {
-                    if ("draining".equals(r.streamId())) {
+                if (r.status() == WriteStatus.TABLE_MODE) {
+                    if (r.mode() == TableMode.SWITCHING) {
                         waitWhileSwitching(current.pk());
                     } else {
                         r = deleteInDatabase(current);
                     }
                 }
-                if (r.status().equals("ok")) {
+                if (r.status() == WriteStatus.OK) {
                     deleted++;
                     deletes.increment();
                     releaseUniques(current.pk(), current.values(), null);
@@ -661,22 +667,22 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         List<String> acquired = claimUniques(f.pk(), after, f.values());
         WriteResult r;
         try {
-            r = awaitWrite(write("u", f.pk(), expectedVersion, "n", a.sets(), a.clears()), "updating " + table + " " + f.pk());
+            r = awaitWrite(write("u", f.pk(), expectedVersion, CHECK_NONE, a.sets(), a.clears()), "updating " + table + " " + f.pk());
         } catch (RuntimeException e) {
             release(acquired, f.pk());
             throw e;
         }
-        if (r.status().equals("mode")) {
+        if (r.status() == WriteStatus.TABLE_MODE) {
             release(acquired, f.pk());
-            if ("draining".equals(r.streamId())) {
+            if (r.mode() == TableMode.SWITCHING) {
                 waitWhileSwitching(f.pk());
-                return new WriteResult("retry", 0, null, null);
+                return new WriteResult(WriteStatus.RETRY, 0, null, null);
             }
             return updateInDatabase(f, a, expectedVersion >= 0 ? expectedVersion : f.version());
         }
-        if (!r.status().equals("ok")) {
+        if (r.status() != WriteStatus.OK) {
             release(acquired, f.pk());
-            if (!Set.of("conflict", "missing", "gone").contains(r.status())) {
+            if (!r.status().lostRace()) {
                 throw new KvException(table + " " + f.pk() + ": unexpected update status " + r.status());
             }
             return r;
@@ -724,7 +730,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         String modeKey = keys.modeKey(keys.shard(table, pk));
         long deadline = System.nanoTime() + options.commandTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            if (!"draining".equals(await(redis().hget(modeKey, table), "reading the mode of " + table))) {
+            if (TableMode.fromWire(await(redis().hget(modeKey, table), "reading the mode of " + table)) != TableMode.SWITCHING) {
                 return;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
@@ -762,7 +768,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             }
             long version = Math.max(0, Tombstones.lastDeletedVersion(tx, keys.namespace(), table, pk)) + 1;
             sql.insert(tx, values, version).execute();
-            return new WriteResult("ok", version, null, normalized(values));
+            return new WriteResult(WriteStatus.OK, version, null, normalized(values));
         }), "creating " + table + " " + pk + " in the database");
     }
 
@@ -771,11 +777,11 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         Object[] key = keyValues(f.values());
         int updated = db(() -> sql.updateIfVersion(dsl, key, a.values(), expectedVersion).execute(), "updating " + table + " " + f.pk());
         if (updated == 0) {
-            return new WriteResult("conflict", -1, null, null);
+            return new WriteResult(WriteStatus.CONFLICT, -1, null, null);
         }
         DbRow row = db(() -> sql.selectByKey(dsl, key), "reading " + table + " " + f.pk()).orElseThrow(
                 () -> new KvException(table + " " + f.pk() + ": the row vanished right after its update"));
-        return new WriteResult("ok", row.version(), null, row.values());
+        return new WriteResult(WriteStatus.OK, row.version(), null, row.values());
     }
 
     private WriteResult deleteInDatabase(Found f) {
@@ -784,10 +790,10 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         return db(() -> dsl.transactionResult(cfg -> {
             org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
             if (sql.deleteIfVersion(tx, key, f.version()).execute() == 0) {
-                return new WriteResult("conflict", -1, null, null);
+                return new WriteResult(WriteStatus.CONFLICT, -1, null, null);
             }
             Tombstones.remember(tx, keys.namespace(), table, Tombstones.keyHash(f.pk()), f.version() + 1, System.currentTimeMillis());
-            return new WriteResult("ok", f.version() + 1, null, null);
+            return new WriteResult(WriteStatus.OK, f.version() + 1, null, null);
         }), "deleting " + table + " " + f.pk() + " in the database");
     }
 
@@ -922,14 +928,14 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     // ------------------------------------------------------------------ the write script
 
-    private CompletableFuture<List<Object>> write(String op, String pk, long expected, String mode, List<String> sets, List<String> clears) {
+    private CompletableFuture<List<Object>> write(String op, String pk, long expected, String createCheck, List<String> sets, List<String> clears) {
         int shard = keys.shard(table, pk);
         List<String> args = new ArrayList<>(16 + indexArgs.size() + sets.size() + clears.size());
         args.add(op);
         args.add(expected < 0 ? "" : Long.toString(expected));
         args.add(table);
         args.add(pk);
-        args.add(mode);
+        args.add(createCheck);
         args.add(keys.indexPrefix(shard, table));
         if (op.equals("c")) {
             addFilterBits(args, pk);
@@ -954,27 +960,13 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private WriteResult writeResult(List<Object> reply, boolean decodeRow) {
-        String status = (String) reply.get(0);
-        long version = (Long) reply.get(1);
-        if (status.equals("mode")) {
-            // the table is in database mode ('db') or switching ('draining'); the mode travels in the id slot
-            return new WriteResult(status, 0, (String) reply.get(2), null);
-        }
-        if (!status.equals("ok") || !decodeRow) {
-            return new WriteResult(status, version, status.equals("ok") ? (String) reply.get(2) : null, null);
-        }
-        List<Object> flat = (List<Object>) reply.get(3);
-        Map<String, String> hash = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            hash.put((String) flat.get(i), (String) flat.get(i + 1));
-        }
-        return new WriteResult(status, version, (String) reply.get(2), decode(hash).values());
+        WriteReply r = WriteReply.decode(reply, decodeRow);
+        return new WriteResult(r.status(), r.version(), r.mode(), r.image() == null ? null : decode(r.image()).values());
     }
 
     private void expectOk(WriteResult r, String what, String pk) {
-        if (!r.status().equals("ok")) {
+        if (r.status() != WriteStatus.OK) {
             throw new KvException(table + " " + pk + ": " + what + " returned unexpected status " + r.status());
         }
     }
@@ -1195,7 +1187,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private record Found(String pk, Object[] values, long version, boolean inRedis) {
     }
 
-    private record WriteResult(String status, long version, String streamId, Object[] values) {
+    private record WriteResult(WriteStatus status, long version, TableMode mode, Object[] values) {
     }
 
     private record Assignments(List<String> sets, List<String> clears, Map<Column<?, ?>, Object> values) {

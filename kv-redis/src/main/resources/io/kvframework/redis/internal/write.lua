@@ -6,15 +6,15 @@
 -- KEYS[3] key filter    {ns:shard}:bloom
 -- KEYS[4] table modes   {ns:shard}:mode
 -- ARGV: op (c|u|d), expected version ('' = any; for a create: the version of the key's last delete
---       that the database remembers, so that its version sequence goes on), table, pk, check mode, index key prefix,
+--       that the database remembers, so that its version sequence goes on), table, pk, create check, index key prefix,
 --       then counted lists: filter bits, index specs (name, column count, columns...),
 --       field/value pairs to set, fields to clear.
--- Check mode (creates only): 'b' ask the database when the key filter may contain the key,
+-- Create check (creates only): 'b' ask the database when the key filter may contain the key,
 --       'd' always ask the database, 'n' the caller already asked.
 -- Returns {status, version, stream id, flattened row}; status ok | dup | check | missing | gone | conflict,
--- or {'mode', 0, mode} when the table is in database mode or switching ('db' | 'draining'): nothing written.
+-- or {'mode', 0, table mode} when the table is in database mode or switching ('db' | 'draining'): nothing written.
 local rowKey, streamKey, bloomKey = KEYS[1], KEYS[2], KEYS[3]
-local op, expected, tbl, pk, mode, ixprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local op, expected, tbl, pk, check, ixprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local bits, indexes, sets, clears
 local i = 7
 bits, i = kv_list(i)
@@ -42,7 +42,7 @@ end
 
 local tableMode = redis.call('HGET', KEYS[4], tbl)
 if tableMode == 'db' or tableMode == 'draining' then return { 'mode', 0, tableMode } end
-if tableMode == 'checked' and mode == 'b' then mode = 'd' end
+if tableMode == 'checked' and check == 'b' then check = 'd' end
 
 local state = redis.call('HMGET', rowKey, '_v', '_d')
 local version = tonumber(state[1] or '0')
@@ -59,8 +59,8 @@ local before = nil
 if op == 'c' then
   if live then return { 'dup', version } end
   if not state[1] then
-    if mode == 'd' then return { 'check', 0 } end
-    if mode == 'b' and #bits > 0 then
+    if check == 'd' then return { 'check', 0 } end
+    if check == 'b' and #bits > 0 then
       local maybe = true
       for j = 1, #bits do
         if redis.call('GETBIT', bloomKey, bits[j]) == 0 then maybe = false; break end
