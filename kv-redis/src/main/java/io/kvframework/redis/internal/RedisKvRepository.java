@@ -3,7 +3,6 @@ package io.kvframework.redis.internal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.kvframework.core.Column;
-import io.kvframework.core.ColumnType;
 import io.kvframework.core.Condition;
 import io.kvframework.core.DuplicateKeyException;
 import io.kvframework.core.EntityModel;
@@ -16,7 +15,6 @@ import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.PartialWriteException;
 import io.kvframework.core.WriteOutcomeUnknownException;
-import io.kvframework.core.UnindexedQueryException;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.Update;
 import io.kvframework.core.Versioned;
@@ -56,8 +54,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private static final String PRUNE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end return 0";
     /** A unique claim younger than this whose owner row does not show the value belongs to a write in flight. */
     private static final long CLAIM_GRACE_MILLIS = 10_000;
-    private static final int MAX_COMBINATIONS = 10_000;
-    private static final Object NULL = new Object();
 
     private final KvClient client;
     private final EntityModel<E> model;
@@ -68,6 +64,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private final List<IndexDefinition> uniques;
     private final Duration ttl;
     private final String table;
+    private final QueryPlanner<E> planner;
     private final Counter readsFromRedis;
     private final Counter readsFromDatabase;
     private final Counter readsMissed;
@@ -81,6 +78,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         this.keys = client.keys();
         this.options = client.options();
         this.table = model.table();
+        this.planner = new QueryPlanner<>(model);
         this.sql = client.dsl() != null ? new SqlTable<>(model, client.dialect()) : null;
         List<String> args = new ArrayList<>();
         args.add(Integer.toString(model.indexes().size()));
@@ -262,7 +260,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     @Override
     public Optional<Versioned<E>> findOneVersionedWithKV(Where<E> where) {
-        Plan plan = plan(where);
+        QueryPlan plan = planner.plan(where);
         if (plan.empty()) {
             return Optional.empty();
         }
@@ -281,12 +279,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     @Override
     public List<E> findAllWithKV(Where<E> where) {
-        return entities(search(where, plan(where), true, true));
+        return entities(search(where, planner.plan(where), true, true));
     }
 
     @Override
     public List<E> findAllFromKvRedis(Where<E> where) {
-        return entities(search(where, plan(where), false, true));
+        return entities(search(where, planner.plan(where), false, true));
     }
 
     private List<E> entities(List<Found> found) {
@@ -340,12 +338,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     }
 
     /** Rows matching {@code where}: Redis candidates, then (optionally) the database merged by key. */
-    private List<Found> search(Where<E> where, Plan plan, boolean includeDb) {
+    private List<Found> search(Where<E> where, QueryPlan plan, boolean includeDb) {
         return search(where, plan, includeDb, false);
     }
 
     /** {@code count}: an application read, counted in {@code kv.reads}. */
-    private List<Found> search(Where<E> where, Plan plan, boolean includeDb, boolean count) {
+    private List<Found> search(Where<E> where, QueryPlan plan, boolean includeDb, boolean count) {
         if (plan.empty()) {
             return List.of();
         }
@@ -409,7 +407,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
      * shard, so one SUNION per shard (atomic, one hash slot) sees each row under exactly its current
      * values; on standalone Redis one SUNION covers every shard.
      */
-    private List<String> indexMembers(Plan plan) {
+    private List<String> indexMembers(QueryPlan plan) {
         List<List<String>> byShard = new ArrayList<>();
         for (int s = 0; s < keys.shards(); s++) {
             List<String> shardKeys = new ArrayList<>();
@@ -434,7 +432,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         return new ArrayList<>(members);
     }
 
-    private void prune(String pk, Plan plan) {
+    private void prune(String pk, QueryPlan plan) {
         int shard = keys.shard(table, pk);
         for (String tuple : plan.tuples()) {
             String[] k = {keys.rowKey(shard, table, pk), keys.indexKey(shard, table, plan.index().name(), tuple)};
@@ -525,7 +523,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     private Optional<E> updateOne(Update<E> set, Where<E> where, long expected) {
         Assignments a = assignments(set);
-        Plan plan = plan(where);
+        QueryPlan plan = planner.plan(where);
         for (int attempt = 0; attempt <= options.conflictRetries(); attempt++) {
             List<Found> found = search(where, plan, true);
             if (found.isEmpty()) {
@@ -570,7 +568,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         List<E> out = new ArrayList<>();
         List<PartialWriteException.RowOutcome> outcomes = new ArrayList<>();
         boolean failed = false;
-        List<Found> matched = search(where, plan(where), true);
+        List<Found> matched = search(where, planner.plan(where), true);
         for (int i = 0; i < matched.size(); i++) {
             Found current = matched.get(i);
             try {
@@ -600,7 +598,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     @Override
     public int deleteWithKV(Where<E> where) {
         int deleted = 0;
-        for (Found f : search(where, plan(where), true)) {
+        for (Found f : search(where, planner.plan(where), true)) {
             Found current = f;
             for (int attempt = 0; current != null; attempt++) {
                 if (!current.inRedis()) {
@@ -1058,125 +1056,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     private String keyDescription(Object[] values) {
         return Arrays.toString(keyValues(values));
-    }
-
-    // ------------------------------------------------------------------ planning
-
-    /** How a where-clause is served: primary keys, or an index with value tuples. */
-    private record Plan(boolean empty, List<String> pks, List<Object[]> keys, IndexDefinition index, List<String> tuples) {
-    }
-
-    Plan plan(Where<E> where) {
-        if (where == null || where.conditions().isEmpty()) {
-            throw new UnindexedQueryException(table + ": a where-clause is required");
-        }
-        Map<Column<?, ?>, Set<Object>> pinned = new LinkedHashMap<>();
-        for (Condition c : where.conditions()) {
-            if (!model.owns(c.column())) {
-                throw new UnknownColumnException(table + ": where-clause uses column " + c.column().qualified()
-                        + ", which does not belong to this entity");
-            }
-            Set<Object> values = switch (c.op()) {
-                case EQ, IN -> normalized(c);
-                case IS_NULL -> Set.of(NULL);
-                default -> null;
-            };
-            if (values != null) {
-                pinned.merge(c.column(), values, (a, b) -> {
-                    Set<Object> both = new LinkedHashSet<>(a);
-                    both.retainAll(b);
-                    return both;
-                });
-            }
-        }
-        if (pinned.values().stream().anyMatch(Set::isEmpty)) {
-            return new Plan(true, null, null, null, null);
-        }
-        if (pinned.keySet().containsAll(model.key())) {
-            List<List<Object>> product = product(model.key(), pinned);
-            if (product.stream().anyMatch(t -> t.contains(NULL))) {
-                product = product.stream().filter(t -> !t.contains(NULL)).toList();
-            }
-            List<String> pks = new ArrayList<>();
-            List<Object[]> keyTuples = new ArrayList<>();
-            for (List<Object> tuple : product) {
-                Object[] values = new Object[model.columns().size()];
-                for (int i = 0; i < tuple.size(); i++) {
-                    values[model.key().get(i).position()] = tuple.get(i);
-                }
-                pks.add(KvKeys.primaryKey(model, values));
-                keyTuples.add(tuple.toArray());
-            }
-            return new Plan(pks.isEmpty(), pks, keyTuples, null, null);
-        }
-        IndexDefinition best = null;
-        long bestSize = Long.MAX_VALUE;
-        for (IndexDefinition index : model.indexes()) {
-            if (pinned.keySet().containsAll(index.columns())) {
-                long size = 1;
-                for (Column<?, ?> c : index.columns()) {
-                    size *= pinned.get(c).size();
-                }
-                if (index.unique() && size <= bestSize || size < bestSize) {
-                    best = index;
-                    bestSize = size;
-                }
-            }
-        }
-        if (best == null) {
-            throw unindexed(where);
-        }
-        List<String> tuples = new ArrayList<>();
-        for (List<Object> tuple : product(best.columns(), pinned)) {
-            Object[] values = new Object[model.columns().size()];
-            for (int i = 0; i < tuple.size(); i++) {
-                values[best.columns().get(i).position()] = tuple.get(i) == NULL ? null : tuple.get(i);
-            }
-            tuples.add(KvKeys.indexValues(best, values));
-        }
-        return new Plan(false, null, null, best, tuples);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Set<Object> normalized(Condition c) {
-        Set<Object> out = new LinkedHashSet<>();
-        for (Object v : c.values()) {
-            Object n = ((Column) c.column()).normalize(v);
-            out.add(n instanceof byte[] ? java.nio.ByteBuffer.wrap((byte[]) n) : n);
-        }
-        return out;
-    }
-
-    private List<List<Object>> product(List<? extends Column<?, ?>> columns, Map<Column<?, ?>, Set<Object>> pinned) {
-        List<List<Object>> product = new ArrayList<>();
-        product.add(List.of());
-        for (Column<?, ?> c : columns) {
-            List<List<Object>> next = new ArrayList<>();
-            for (List<Object> prefix : product) {
-                for (Object v : pinned.get(c)) {
-                    List<Object> t = new ArrayList<>(prefix);
-                    t.add(v);
-                    next.add(t);
-                }
-            }
-            if (next.size() > MAX_COMBINATIONS) {
-                throw new InvalidValueException(table + ": the where-clause expands to more than " + MAX_COMBINATIONS
-                        + " key or index value combinations; narrow the in() lists");
-            }
-            product = next;
-        }
-        return product;
-    }
-
-    private UnindexedQueryException unindexed(Where<E> where) {
-        List<String> indexes = new ArrayList<>();
-        indexes.add("primary key (" + String.join(", ", model.key().stream().map(Column::name).toList()) + ")");
-        for (IndexDefinition index : model.indexes()) {
-            indexes.add(index.name() + " (" + String.join(", ", index.columnNames()) + ")");
-        }
-        List<String> used = where.conditions().stream().map(c -> c.column().name()).distinct().toList();
-        return new UnindexedQueryException(table + ": no primary key or index can serve where " + where
-                + ": pin every column of one of " + indexes + " with eq/in/isNull, or add an index on " + used);
     }
 
     // ------------------------------------------------------------------ small types
