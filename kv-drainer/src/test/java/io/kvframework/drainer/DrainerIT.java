@@ -199,8 +199,9 @@ class DrainerIT {
     void aSchemaThatDoesNotFitIsReportedAtStart(RedisServer redis, DataSource db, TestNamespace ns) {
         try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1)) {
             fx.dsl().execute("create table accounts (id varchar(100) primary key, owner varchar(100))");
-            assertThatThrownBy(() -> fx.drainer("d1").close()).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("accounts lacks column(s) [balance, note, version]");
+            assertThatThrownBy(() -> fx.drainer("d1").close()).isInstanceOf(io.kvframework.core.SchemaMismatchException.class)
+                    .hasMessageContaining("accounts.balance: missing").hasMessageContaining("accounts.note: missing")
+                    .hasMessageContaining("accounts.version: expected bigint not null, found no such column");
         }
     }
 }

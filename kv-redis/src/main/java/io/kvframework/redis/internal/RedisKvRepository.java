@@ -23,6 +23,7 @@ import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.redis.TableMode;
+import io.kvframework.redis.internal.RowCodec.RedisRow;
 import io.kvframework.redis.sql.DbRow;
 import io.kvframework.redis.sql.SqlTable;
 import io.kvframework.redis.sql.Tombstones;
@@ -31,7 +32,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,11 +49,9 @@ import org.jooq.exception.DataAccessException;
 public final class RedisKvRepository<E> implements KvRepository<E> {
     static final Script WRITE = Script.loadRowScript("write");
     static final Script HYDRATE = Script.loadRowScript("hydrate");
-    static final Script CLAIM = Script.load("claim");
     static final Script EVICT = Script.loadRowScript("evict");
     private static final String PRUNE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end return 0";
     /** A unique claim younger than this whose owner row does not show the value belongs to a write in flight. */
-    private static final long CLAIM_GRACE_MILLIS = 10_000;
 
     private final KvClient client;
     private final EntityModel<E> model;
@@ -65,6 +63,8 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private final Duration ttl;
     private final String table;
     private final QueryPlanner<E> planner;
+    private final UniqueClaims<E> claims;
+    private final RowCodec<E> codec;
     private final Counter readsFromRedis;
     private final Counter readsFromDatabase;
     private final Counter readsMissed;
@@ -79,6 +79,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         this.options = client.options();
         this.table = model.table();
         this.planner = new QueryPlanner<>(model);
+        this.codec = new RowCodec<>(model, options.maxValueLength());
         this.sql = client.dsl() != null ? new SqlTable<>(model, client.dialect()) : null;
         List<String> args = new ArrayList<>();
         args.add(Integer.toString(model.indexes().size()));
@@ -89,6 +90,10 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         }
         this.indexArgs = List.copyOf(args);
         this.uniques = model.indexes().stream().filter(IndexDefinition::unique).toList();
+        this.claims = new UniqueClaims<>(client, model, pk -> {
+            Found f = readByKey(pk, codec.keyValuesOf(pk));
+            return f == null ? null : f.values();
+        }, sql == null ? null : where -> db(() -> sql.select(client.dsl(), where), "checking a unique index of " + table));
         this.ttl = model.ttl().orElse(options.defaultTtl());
         MeterRegistry registry = options.meterRegistry();
         String reads = "reads answered: by-key reads by where the row came from, queries by whether the database was asked";
@@ -121,20 +126,20 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     @Override
     public E createWithKV(E entity) {
         Object[] values = model.validateNew(entity);
-        return create(values, fieldPairs(values));
+        return create(values, codec.fieldPairs(values));
     }
 
     /** Creates one row from values already validated. */
     private E create(Object[] values, List<String> fields) {
         String pk = KvKeys.primaryKey(model, values);
-        List<String> acquired = claimUniques(pk, values, null);
+        List<String> acquired = claims.claim(pk, values, null);
         try {
             WriteResult r = awaitStatus(write("c", pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
             r = finishCreate(r, pk, values, fields);
             creates.increment();
-            return model.create(normalized(values), r.version());
+            return model.create(codec.normalized(values), r.version());
         } catch (RuntimeException e) {
-            release(acquired, pk);
+            claims.release(acquired, pk);
             throw e;
         }
     }
@@ -150,7 +155,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         for (E e : entities) {
             Object[] values = model.validateNew(e);
             allValues.add(values);
-            allFields.add(fieldPairs(values));
+            allFields.add(codec.fieldPairs(values));
         }
         List<PartialWriteException.RowOutcome> outcomes = new ArrayList<>();
         List<E> out = new ArrayList<>();
@@ -173,7 +178,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                     String pk = KvKeys.primaryKey(model, allValues.get(i));
                     WriteResult r = finishCreate(awaitStatus(futures.get(i), "creating " + table + " " + pk), pk, allValues.get(i),
                             allFields.get(i));
-                    out.add(model.create(normalized(allValues.get(i)), r.version()));
+                    out.add(model.create(codec.normalized(allValues.get(i)), r.version()));
                     outcomes.add(written(i, out.get(out.size() - 1)));
                     creates.increment();
                 } catch (RuntimeException ex) {
@@ -219,10 +224,10 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             r = awaitStatus(write("c", pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
         }
         if (r.status() == WriteStatus.CHECK_DATABASE) {
-            Optional<DbRow> existing = db(() -> sql.selectByKey(client.dsl(), keyValues(values)), "checking " + table + " " + pk);
+            Optional<DbRow> existing = db(() -> sql.selectByKey(client.dsl(), codec.keyValues(values)), "checking " + table + " " + pk);
             if (existing.isPresent()) {
                 hydrate(pk, existing.get());
-                throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists (in the database)");
+                throw new DuplicateKeyException(table + ": primary key " + codec.keyDescription(values) + " already exists (in the database)");
             }
             // a key deleted long ago (its tombstone evicted from Redis) goes on after its last version,
             // or the drainer would take the new row for an event older than the delete
@@ -230,7 +235,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             r = awaitStatus(write("c", pk, deletedAt > 0 ? deletedAt : -1, CHECK_NONE, fields, List.of()), "creating " + table + " " + pk);
         }
         if (r.status() == WriteStatus.DUPLICATE) {
-            throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists");
+            throw new DuplicateKeyException(table + ": primary key " + codec.keyDescription(values) + " already exists");
         }
         expectOk(r, "create", pk);
         return r;
@@ -449,21 +454,9 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         Map<String, RedisRow> out = new LinkedHashMap<>();
         for (int i = 0; i < pks.size(); i++) {
             Map<String, String> hash = await(futures.get(i), "reading " + table + " " + pks.get(i));
-            out.put(pks.get(i), hash.isEmpty() ? null : decode(hash));
+            out.put(pks.get(i), hash.isEmpty() ? null : codec.decode(hash));
         }
         return out;
-    }
-
-    private RedisRow decode(Map<String, String> hash) {
-        Object[] values = new Object[model.columns().size()];
-        for (Column<E, ?> c : model.columns()) {
-            String text = hash.get(c.name());
-            if (text != null) {
-                values[c.position()] = c.decode(text);
-            }
-        }
-        String v = hash.get("_v");
-        return new RedisRow(values, v == null ? 0 : Long.parseLong(v), "1".equals(hash.get("_d")));
     }
 
     private long hydrate(String pk, DbRow row) {
@@ -476,7 +469,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         args.add(keys.indexPrefix(shard, table));
         addFilterBits(args, pk);
         args.addAll(indexArgs);
-        List<String> fields = fieldPairs(row.values());
+        List<String> fields = codec.fieldPairs(row.values());
         args.add(Integer.toString(fields.size() / 2));
         args.addAll(fields);
         String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
@@ -616,7 +609,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 if (r.status() == WriteStatus.OK) {
                     deleted++;
                     deletes.increment();
-                    releaseUniques(current.pk(), current.values(), null);
+                    claims.releaseStale(current.pk(), current.values(), null);
                     break;
                 }
                 giveUpAfter(attempt, current.pk());
@@ -651,7 +644,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     /** The row with this key as it is now, if it still matches {@code where}. */
     private Found reread(String pk, Where<E> where) {
-        Object[] key = keyValuesOf(pk);
+        Object[] key = codec.keyValuesOf(pk);
         Found f = readByKey(pk, key);
         return f != null && matches(where, f.values()) ? f : null;
     }
@@ -662,16 +655,16 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         }
         Object[] after = f.values().clone();
         a.values().forEach((column, value) -> after[column.position()] = value);
-        List<String> acquired = claimUniques(f.pk(), after, f.values());
+        List<String> acquired = claims.claim(f.pk(), after, f.values());
         WriteResult r;
         try {
             r = awaitWrite(write("u", f.pk(), expectedVersion, CHECK_NONE, a.sets(), a.clears()), "updating " + table + " " + f.pk());
         } catch (RuntimeException e) {
-            release(acquired, f.pk());
+            claims.release(acquired, f.pk());
             throw e;
         }
         if (r.status() == WriteStatus.TABLE_MODE) {
-            release(acquired, f.pk());
+            claims.release(acquired, f.pk());
             if (r.mode() == TableMode.SWITCHING) {
                 waitWhileSwitching(f.pk());
                 return new WriteResult(WriteStatus.RETRY, 0, null, null);
@@ -679,13 +672,13 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             return updateInDatabase(f, a, expectedVersion >= 0 ? expectedVersion : f.version());
         }
         if (r.status() != WriteStatus.OK) {
-            release(acquired, f.pk());
+            claims.release(acquired, f.pk());
             if (!r.status().lostRace()) {
                 throw new KvException(table + " " + f.pk() + ": unexpected update status " + r.status());
             }
             return r;
         }
-        releaseUniques(f.pk(), f.values(), after);
+        claims.releaseStale(f.pk(), f.values(), after);
         return r;
     }
 
@@ -710,7 +703,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 clears.add(c.name());
             } else {
                 sets.add(c.name());
-                sets.add(encodeChecked(c, v));
+                sets.add(codec.encodeChecked(c, v));
             }
         }
         return new Assignments(sets, clears, values);
@@ -748,11 +741,11 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         org.jooq.DSLContext dsl = dbRequired();
         return db(() -> dsl.transactionResult(cfg -> {
             org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
-            if (sql.selectByKey(tx, keyValues(values)).isPresent()) {
-                throw new DuplicateKeyException(table + ": primary key " + keyDescription(values) + " already exists (in the database)");
+            if (sql.selectByKey(tx, codec.keyValues(values)).isPresent()) {
+                throw new DuplicateKeyException(table + ": primary key " + codec.keyDescription(values) + " already exists (in the database)");
             }
             for (IndexDefinition index : uniques) {
-                if (!hasNull(index, values)) {
+                if (!UniqueClaims.hasNull(index, values)) {
                     Where<E> byValue = null;
                     for (Column<?, ?> c : index.columns()) {
                         @SuppressWarnings("unchecked")
@@ -760,19 +753,19 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                         byValue = byValue == null ? col.eq(values[c.position()]) : byValue.and(col.eq(values[c.position()]));
                     }
                     if (!sql.select(tx, byValue).isEmpty()) {
-                        throw duplicateUnique(index, values);
+                        throw claims.duplicate(index, values);
                     }
                 }
             }
             long version = Math.max(0, Tombstones.lastDeletedVersion(tx, keys.namespace(), table, pk)) + 1;
             sql.insert(tx, values, version).execute();
-            return new WriteResult(WriteStatus.OK, version, null, normalized(values));
+            return new WriteResult(WriteStatus.OK, version, null, codec.normalized(values));
         }), "creating " + table + " " + pk + " in the database");
     }
 
     private WriteResult updateInDatabase(Found f, Assignments a, long expectedVersion) {
         org.jooq.DSLContext dsl = dbRequired();
-        Object[] key = keyValues(f.values());
+        Object[] key = codec.keyValues(f.values());
         int updated = db(() -> sql.updateIfVersion(dsl, key, a.values(), expectedVersion).execute(), "updating " + table + " " + f.pk());
         if (updated == 0) {
             return new WriteResult(WriteStatus.CONFLICT, -1, null, null);
@@ -784,7 +777,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     private WriteResult deleteInDatabase(Found f) {
         org.jooq.DSLContext dsl = dbRequired();
-        Object[] key = keyValues(f.values());
+        Object[] key = codec.keyValues(f.values());
         return db(() -> dsl.transactionResult(cfg -> {
             org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
             if (sql.deleteIfVersion(tx, key, f.version()).execute() == 0) {
@@ -793,135 +786,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             Tombstones.remember(tx, keys.namespace(), table, Tombstones.keyHash(f.pk()), f.version() + 1, System.currentTimeMillis());
             return new WriteResult(WriteStatus.OK, f.version() + 1, null, null);
         }), "deleting " + table + " " + f.pk() + " in the database");
-    }
-
-    // ------------------------------------------------------------------ unique indexes
-
-    /** Claims the unique values of {@code values} that {@code before} did not hold; returns the claim keys newly taken. */
-    private List<String> claimUniques(String pk, Object[] values, Object[] before) {
-        List<String> acquired = new ArrayList<>();
-        if (uniques.isEmpty()) {
-            return acquired;
-        }
-        try {
-            for (IndexDefinition index : uniques) {
-                if (hasNull(index, values)) {
-                    continue;
-                }
-                String enc = KvKeys.indexValues(index, values);
-                if (before != null && !hasNull(index, before) && enc.equals(KvKeys.indexValues(index, before))) {
-                    continue;
-                }
-                claim(pk, index, enc, values, acquired);
-            }
-            return acquired;
-        } catch (RuntimeException e) {
-            release(acquired, pk);
-            throw e;
-        }
-    }
-
-    private void claim(String pk, IndexDefinition index, String enc, Object[] values, List<String> acquired) {
-        String claimKey = keys.uniqueKey(table, index.name(), enc);
-        int shard = keys.uniqueShard(table, index.name(), enc);
-        String[] k = {claimKey, keys.bloomKey(shard)};
-        List<String> args = new ArrayList<>(List.of(pk, "claim", ""));
-        for (long bit : keys.filterBits(table + ":" + index.name(), enc, options.keyFilterBits())) {
-            args.add(Long.toString(bit));
-        }
-        String mode = "claim";
-        String previous = "";
-        for (int attempt = 0; attempt < 8; attempt++) {
-            args.set(1, mode);
-            args.set(2, previous);
-            List<Object> r = await(CLAIM.run(redis(), k, args.toArray(String[]::new)), "claiming " + index.name() + " of " + table);
-            String status = (String) r.get(0);
-            if (status.equals("own")) {
-                return;
-            }
-            if (status.equals("new")) {
-                acquired.add(claimKey);
-                boolean seen = r.size() > 1 || options.createCheck() == KvOptions.CreateCheck.DATABASE;
-                if (seen && sql != null) {
-                    checkUniqueInDatabase(pk, index, enc, values);
-                }
-                return;
-            }
-            String owner = (String) r.get(1);
-            long age = (Long) r.get(2);
-            if (age < CLAIM_GRACE_MILLIS || ownerHolds(owner, index, enc)) {
-                throw duplicateUnique(index, values);
-            }
-            mode = "takeover";
-            previous = owner;
-        }
-        throw new KvException(table + ": could not claim " + index.name() + " after repeated races");
-    }
-
-    private void checkUniqueInDatabase(String pk, IndexDefinition index, String enc, Object[] values) {
-        Where<E> where = null;
-        for (Column<?, ?> c : index.columns()) {
-            @SuppressWarnings("unchecked")
-            Column<E, Object> col = (Column<E, Object>) c;
-            Where<E> w = col.eq(values[c.position()]);
-            where = where == null ? w : where.and(w);
-        }
-        Where<E> byValue = where;
-        for (DbRow db : db(() -> sql.select(client.dsl(), byValue), "checking " + index.name() + " of " + table)) {
-            String other = KvKeys.primaryKey(model, db.values());
-            if (!other.equals(pk) && ownerHolds(other, index, enc)) {
-                throw duplicateUnique(index, values);
-            }
-        }
-    }
-
-    /** Whether the row {@code owner} currently has {@code enc} as its value of {@code index}. */
-    private boolean ownerHolds(String owner, IndexDefinition index, String enc) {
-        Found f = readByKey(owner, keyValuesOf(owner));
-        return f != null && !hasNull(index, f.values()) && KvKeys.indexValues(index, f.values()).equals(enc);
-    }
-
-    private DuplicateKeyException duplicateUnique(IndexDefinition index, Object[] values) {
-        List<String> parts = new ArrayList<>();
-        for (Column<?, ?> c : index.columns()) {
-            parts.add(c.name() + "=" + values[c.position()]);
-        }
-        return new DuplicateKeyException(table + ": unique index " + index.name() + " already has " + String.join(", ", parts));
-    }
-
-    /** Releases the claims of {@code before}'s unique values that {@code after} (null: none) no longer holds. */
-    private void releaseUniques(String pk, Object[] before, Object[] after) {
-        List<String> stale = new ArrayList<>();
-        for (IndexDefinition index : uniques) {
-            if (hasNull(index, before)) {
-                continue;
-            }
-            String enc = KvKeys.indexValues(index, before);
-            if (after != null && !hasNull(index, after) && enc.equals(KvKeys.indexValues(index, after))) {
-                continue;
-            }
-            stale.add(keys.uniqueKey(table, index.name(), enc));
-        }
-        release(stale, pk);
-    }
-
-    private void release(List<String> claimKeys, String pk) {
-        for (String claimKey : claimKeys) {
-            try {
-                await(CLAIM.run(redis(), new String[] {claimKey, claimKey}, pk, "release", ""), "releasing a unique claim of " + table);
-            } catch (RuntimeException e) {
-                // a claim left behind is taken over once its owner row no longer shows the value
-            }
-        }
-    }
-
-    private static boolean hasNull(IndexDefinition index, Object[] values) {
-        for (Column<?, ?> c : index.columns()) {
-            if (values[c.position()] == null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ the write script
@@ -960,7 +824,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     private WriteResult writeResult(List<Object> reply, boolean decodeRow) {
         WriteReply r = WriteReply.decode(reply, decodeRow);
-        return new WriteResult(r.status(), r.version(), r.mode(), r.image() == null ? null : decode(r.image()).values());
+        return new WriteResult(r.status(), r.version(), r.mode(), r.image() == null ? null : codec.decode(r.image()).values());
     }
 
     private void expectOk(WriteResult r, String what, String pk) {
@@ -997,71 +861,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         }
     }
 
-    // ------------------------------------------------------------------ values
-
-    /** Field/value pairs of the non-null columns, sizes checked. */
-    private List<String> fieldPairs(Object[] values) {
-        List<String> fields = new ArrayList<>(values.length * 2);
-        for (Column<E, ?> c : model.columns()) {
-            Object v = values[c.position()];
-            if (v != null) {
-                fields.add(c.name());
-                fields.add(encodeChecked(c, v));
-            }
-        }
-        return fields;
-    }
-
-    private String encodeChecked(Column<?, ?> c, Object v) {
-        String text = c.encode(v);
-        if (c.maxLength() < 0) {
-            int length = switch (c.type()) {
-                case STRING, JSON -> text.length();
-                case BYTES -> ((byte[]) v).length;
-                default -> 0;
-            };
-            if (length > options.maxValueLength()) {
-                throw new InvalidValueException(c.qualified() + ": value of length " + length + " exceeds the limit of "
-                        + options.maxValueLength() + " (KvOptions.maxValueLength, or declare maxLength on the column)");
-            }
-        }
-        return text;
-    }
-
-    /** Values as storage keeps them (for example Instants to the microsecond). */
-    private Object[] normalized(Object[] values) {
-        Object[] out = values.clone();
-        for (Column<E, ?> c : model.columns()) {
-            out[c.position()] = normalize(c, out[c.position()]);
-        }
-        return out;
-    }
-
-    private Object[] keyValues(Object[] values) {
-        Object[] key = new Object[model.key().size()];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = values[model.key().get(i).position()];
-        }
-        return key;
-    }
-
-    private Object[] keyValuesOf(String pk) {
-        List<String> parts = KvKeys.splitPrimaryKey(pk);
-        Object[] key = new Object[model.key().size()];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = model.key().get(i).decode(parts.get(i));
-        }
-        return key;
-    }
-
-    private String keyDescription(Object[] values) {
-        return Arrays.toString(keyValues(values));
-    }
-
     // ------------------------------------------------------------------ small types
-
-    private record RedisRow(Object[] values, long version, boolean tombstone) {
-    }
 
     private record Found(String pk, Object[] values, long version, boolean inRedis) {
     }
