@@ -228,7 +228,6 @@ public final class EngineOptions {
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("EngineOptions.retryMax must be >= retryInitial");
             }
-            Objects.requireNonNull(meterRegistry, "EngineOptions.meterRegistry");
             return new EngineOptions(this);
         }
 

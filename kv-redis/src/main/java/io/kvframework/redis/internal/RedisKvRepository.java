@@ -24,11 +24,12 @@ import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.redis.TableMode;
 import io.kvframework.redis.internal.RowCodec.RedisRow;
+import io.kvframework.redis.internal.RowScripts.ExistenceCheck;
+import io.kvframework.redis.internal.RowScripts.RowOp;
 import io.kvframework.redis.sql.DbRow;
 import io.kvframework.redis.sql.SqlTable;
 import io.kvframework.redis.sql.Tombstones;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,31 +41,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.jooq.exception.DataAccessException;
 
 /**
  * The Redis implementation of {@link KvRepository}. One Lua script per single-row write (one round
  * trip); reads fetch candidates in pipelined round trips and merge the database by key and version.
  */
 public final class RedisKvRepository<E> implements KvRepository<E> {
-    static final Script WRITE = Script.loadRowScript("write");
-    static final Script HYDRATE = Script.loadRowScript("hydrate");
-    static final Script EVICT = Script.loadRowScript("evict");
-    private static final String PRUNE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end return 0";
-    /** A unique claim younger than this whose owner row does not show the value belongs to a write in flight. */
-
     private final KvClient client;
     private final EntityModel<E> model;
     private final KvKeys keys;
     private final KvOptions options;
     private final SqlTable<E> sql;
-    private final List<String> indexArgs;
     private final List<IndexDefinition> uniques;
     private final Duration ttl;
     private final String table;
     private final QueryPlanner<E> planner;
     private final UniqueClaims<E> claims;
     private final RowCodec<E> codec;
+    private final DatabaseModeWriter<E> databaseMode;
+    private final RowScripts<E> scripts;
     private final Counter readsFromRedis;
     private final Counter readsFromDatabase;
     private final Counter readsMissed;
@@ -81,20 +76,14 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         this.planner = new QueryPlanner<>(model);
         this.codec = new RowCodec<>(model, options.maxValueLength());
         this.sql = client.dsl() != null ? new SqlTable<>(model, client.dialect()) : null;
-        List<String> args = new ArrayList<>();
-        args.add(Integer.toString(model.indexes().size()));
-        for (IndexDefinition index : model.indexes()) {
-            args.add(index.name());
-            args.add(Integer.toString(index.columns().size()));
-            args.addAll(index.columnNames());
-        }
-        this.indexArgs = List.copyOf(args);
         this.uniques = model.indexes().stream().filter(IndexDefinition::unique).toList();
         this.claims = new UniqueClaims<>(client, model, pk -> {
             Found f = readByKey(pk, codec.keyValuesOf(pk));
             return f == null ? null : f.values();
         }, sql == null ? null : where -> db(() -> sql.select(client.dsl(), where), "checking a unique index of " + table));
+        this.databaseMode = new DatabaseModeWriter<>(client, model, sql, codec, claims);
         this.ttl = model.ttl().orElse(options.defaultTtl());
+        this.scripts = new RowScripts<>(client, model, codec, ttl);
         MeterRegistry registry = options.meterRegistry();
         String reads = "reads answered: by-key reads by where the row came from, queries by whether the database was asked";
         this.readsFromRedis = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "redis").register(registry);
@@ -134,7 +123,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         String pk = KvKeys.primaryKey(model, values);
         List<String> acquired = claims.claim(pk, values, null);
         try {
-            WriteResult r = awaitStatus(write("c", pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
+            WriteResult r = scripts.awaitStatus(scripts.write(RowOp.CREATE, pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
             r = finishCreate(r, pk, values, fields);
             creates.increment();
             return model.create(codec.normalized(values), r.version());
@@ -171,12 +160,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         } else {
             List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
             for (int i = 0; i < allValues.size(); i++) {
-                futures.add(write("c", KvKeys.primaryKey(model, allValues.get(i)), -1, createCheck(), allFields.get(i), List.of()));
+                futures.add(scripts.write(RowOp.CREATE, KvKeys.primaryKey(model, allValues.get(i)), -1, createCheck(), allFields.get(i), List.of()));
             }
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     String pk = KvKeys.primaryKey(model, allValues.get(i));
-                    WriteResult r = finishCreate(awaitStatus(futures.get(i), "creating " + table + " " + pk), pk, allValues.get(i),
+                    WriteResult r = finishCreate(scripts.awaitStatus(futures.get(i), "creating " + table + " " + pk), pk, allValues.get(i),
                             allFields.get(i));
                     out.add(model.create(codec.normalized(allValues.get(i)), r.version()));
                     outcomes.add(written(i, out.get(out.size() - 1)));
@@ -203,25 +192,20 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         return new PartialWriteException.RowOutcome(index, status, entity, e);
     }
 
-    /** write.lua's create check: ask the database when the key filter may hold the key, always, or never (the caller asked). */
-    private static final String CHECK_IF_FILTER_MAY_HOLD = "b";
-    private static final String CHECK_ALWAYS = "d";
-    private static final String CHECK_NONE = "n";
-
-    private String createCheck() {
+    private ExistenceCheck createCheck() {
         if (sql == null) {
-            return CHECK_NONE;
+            return ExistenceCheck.NONE;
         }
-        return options.createCheck() == KvOptions.CreateCheck.DATABASE ? CHECK_ALWAYS : CHECK_IF_FILTER_MAY_HOLD;
+        return options.createCheck() == KvOptions.CreateCheck.DATABASE ? ExistenceCheck.ALWAYS : ExistenceCheck.IF_FILTER_MAY_HOLD;
     }
 
     private WriteResult finishCreate(WriteResult r, String pk, Object[] values, List<String> fields) {
         while (r.status() == WriteStatus.TABLE_MODE) {
             if (r.mode() != TableMode.SWITCHING) {
-                return createInDatabase(pk, values);
+                return databaseMode.create(pk, values);
             }
             waitWhileSwitching(pk);
-            r = awaitStatus(write("c", pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
+            r = scripts.awaitStatus(scripts.write(RowOp.CREATE, pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
         }
         if (r.status() == WriteStatus.CHECK_DATABASE) {
             Optional<DbRow> existing = db(() -> sql.selectByKey(client.dsl(), codec.keyValues(values)), "checking " + table + " " + pk);
@@ -232,12 +216,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             // a key deleted long ago (its tombstone evicted from Redis) goes on after its last version,
             // or the drainer would take the new row for an event older than the delete
             long deletedAt = lastDeletedVersion(pk);
-            r = awaitStatus(write("c", pk, deletedAt > 0 ? deletedAt : -1, CHECK_NONE, fields, List.of()), "creating " + table + " " + pk);
+            r = scripts.awaitStatus(scripts.write(RowOp.CREATE, pk, deletedAt > 0 ? deletedAt : -1, ExistenceCheck.NONE, fields, List.of()), "creating " + table + " " + pk);
         }
         if (r.status() == WriteStatus.DUPLICATE) {
             throw new DuplicateKeyException(table + ": primary key " + codec.keyDescription(values) + " already exists");
         }
-        expectOk(r, "create", pk);
+        scripts.expectOk(r, "create", pk);
         return r;
     }
 
@@ -360,7 +344,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             RedisRow row = e.getValue();
             if (row == null) {
                 if (plan.index() != null) {
-                    prune(e.getKey(), plan);
+                    scripts.prune(e.getKey(), plan);
                 }
                 continue;
             }
@@ -437,14 +421,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         return new ArrayList<>(members);
     }
 
-    private void prune(String pk, QueryPlan plan) {
-        int shard = keys.shard(table, pk);
-        for (String tuple : plan.tuples()) {
-            String[] k = {keys.rowKey(shard, table, pk), keys.indexKey(shard, table, plan.index().name(), tuple)};
-            await(redis().<Long>eval(PRUNE, ScriptOutputType.INTEGER, k, pk), "removing a stale index entry of " + table);
-        }
-    }
-
     /** Redis rows by primary key, fetched in one pipelined round trip; absent keys map to null. */
     private Map<String, RedisRow> fetch(List<String> pks) {
         List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(pks.size());
@@ -460,21 +436,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     }
 
     private long hydrate(String pk, DbRow row) {
-        int shard = keys.shard(table, pk);
-        List<String> args = new ArrayList<>();
-        args.add(table);
-        args.add(pk);
-        args.add(Long.toString(row.version()));
-        args.add(Long.toString(System.currentTimeMillis() + ttl.toMillis()));
-        args.add(keys.indexPrefix(shard, table));
-        addFilterBits(args, pk);
-        args.addAll(indexArgs);
-        List<String> fields = codec.fieldPairs(row.values());
-        args.add(Integer.toString(fields.size() / 2));
-        args.addAll(fields);
-        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
-        List<Object> reply = await(HYDRATE.run(redis(), k, args.toArray(String[]::new)), "caching " + table + " " + pk);
-        return (Long) reply.get(0);
+        return scripts.hydrate(pk, row);
     }
 
     /**
@@ -483,15 +445,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
      * schedule. Returns 1 when evicted, 0 when absent, -1 when the row has changed since.
      */
     public long evict(String pk, long version, String scheduleMember) {
-        int shard = keys.shard(table, pk);
-        List<String> args = new ArrayList<>();
-        args.add(pk);
-        args.add(version < 0 ? "" : Long.toString(version));
-        args.add(scheduleMember == null ? "" : scheduleMember);
-        args.add(keys.indexPrefix(shard, table));
-        args.addAll(indexArgs);
-        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard)};
-        return (Long) await(EVICT.run(redis(), k, args.toArray(String[]::new)), "evicting " + table + " " + pk).get(0);
+        return scripts.evict(pk, version, scheduleMember);
     }
 
     /** The encoded primary key of an entity. */
@@ -597,13 +551,13 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 if (!current.inRedis()) {
                     hydrate(current.pk(), new DbRow(current.values(), current.version()));
                 }
-                WriteResult r = awaitWrite(write("d", current.pk(), current.version(), CHECK_NONE, List.of(), List.of()),
+                WriteResult r = scripts.awaitWrite(scripts.write(RowOp.DELETE, current.pk(), current.version(), ExistenceCheck.NONE, List.of(), List.of()),
                         "deleting " + table + " " + current.pk());
                 if (r.status() == WriteStatus.TABLE_MODE) {
                     if (r.mode() == TableMode.SWITCHING) {
                         waitWhileSwitching(current.pk());
                     } else {
-                        r = deleteInDatabase(current);
+                        r = databaseMode.delete(current);
                     }
                 }
                 if (r.status() == WriteStatus.OK) {
@@ -658,7 +612,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         List<String> acquired = claims.claim(f.pk(), after, f.values());
         WriteResult r;
         try {
-            r = awaitWrite(write("u", f.pk(), expectedVersion, CHECK_NONE, a.sets(), a.clears()), "updating " + table + " " + f.pk());
+            r = scripts.awaitWrite(scripts.write(RowOp.UPDATE, f.pk(), expectedVersion, ExistenceCheck.NONE, a.sets(), a.clears()), "updating " + table + " " + f.pk());
         } catch (RuntimeException e) {
             claims.release(acquired, f.pk());
             throw e;
@@ -669,7 +623,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 waitWhileSwitching(f.pk());
                 return new WriteResult(WriteStatus.RETRY, 0, null, null);
             }
-            return updateInDatabase(f, a, expectedVersion >= 0 ? expectedVersion : f.version());
+            return databaseMode.update(f, a, expectedVersion >= 0 ? expectedVersion : f.version());
         }
         if (r.status() != WriteStatus.OK) {
             claims.release(acquired, f.pk());
@@ -730,118 +684,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
                 + options.commandTimeout().toMillis() + " ms; try again");
     }
 
-    private org.jooq.DSLContext dbRequired() {
-        if (sql == null) {
-            throw new KvException(table + " is in database mode but the KvClient has no DataSource");
-        }
-        return client.dsl();
-    }
-
-    private WriteResult createInDatabase(String pk, Object[] values) {
-        org.jooq.DSLContext dsl = dbRequired();
-        return db(() -> dsl.transactionResult(cfg -> {
-            org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
-            if (sql.selectByKey(tx, codec.keyValues(values)).isPresent()) {
-                throw new DuplicateKeyException(table + ": primary key " + codec.keyDescription(values) + " already exists (in the database)");
-            }
-            for (IndexDefinition index : uniques) {
-                if (!UniqueClaims.hasNull(index, values)) {
-                    Where<E> byValue = null;
-                    for (Column<?, ?> c : index.columns()) {
-                        @SuppressWarnings("unchecked")
-                        Column<E, Object> col = (Column<E, Object>) c;
-                        byValue = byValue == null ? col.eq(values[c.position()]) : byValue.and(col.eq(values[c.position()]));
-                    }
-                    if (!sql.select(tx, byValue).isEmpty()) {
-                        throw claims.duplicate(index, values);
-                    }
-                }
-            }
-            long version = Math.max(0, Tombstones.lastDeletedVersion(tx, keys.namespace(), table, pk)) + 1;
-            sql.insert(tx, values, version).execute();
-            return new WriteResult(WriteStatus.OK, version, null, codec.normalized(values));
-        }), "creating " + table + " " + pk + " in the database");
-    }
-
-    private WriteResult updateInDatabase(Found f, Assignments a, long expectedVersion) {
-        org.jooq.DSLContext dsl = dbRequired();
-        Object[] key = codec.keyValues(f.values());
-        int updated = db(() -> sql.updateIfVersion(dsl, key, a.values(), expectedVersion).execute(), "updating " + table + " " + f.pk());
-        if (updated == 0) {
-            return new WriteResult(WriteStatus.CONFLICT, -1, null, null);
-        }
-        DbRow row = db(() -> sql.selectByKey(dsl, key), "reading " + table + " " + f.pk()).orElseThrow(
-                () -> new KvException(table + " " + f.pk() + ": the row vanished right after its update"));
-        return new WriteResult(WriteStatus.OK, row.version(), null, row.values());
-    }
-
-    private WriteResult deleteInDatabase(Found f) {
-        org.jooq.DSLContext dsl = dbRequired();
-        Object[] key = codec.keyValues(f.values());
-        return db(() -> dsl.transactionResult(cfg -> {
-            org.jooq.DSLContext tx = org.jooq.impl.DSL.using(cfg);
-            if (sql.deleteIfVersion(tx, key, f.version()).execute() == 0) {
-                return new WriteResult(WriteStatus.CONFLICT, -1, null, null);
-            }
-            Tombstones.remember(tx, keys.namespace(), table, Tombstones.keyHash(f.pk()), f.version() + 1, System.currentTimeMillis());
-            return new WriteResult(WriteStatus.OK, f.version() + 1, null, null);
-        }), "deleting " + table + " " + f.pk() + " in the database");
-    }
-
-    // ------------------------------------------------------------------ the write script
-
-    private CompletableFuture<List<Object>> write(String op, String pk, long expected, String createCheck, List<String> sets, List<String> clears) {
-        int shard = keys.shard(table, pk);
-        List<String> args = new ArrayList<>(16 + indexArgs.size() + sets.size() + clears.size());
-        args.add(op);
-        args.add(expected < 0 ? "" : Long.toString(expected));
-        args.add(table);
-        args.add(pk);
-        args.add(createCheck);
-        args.add(keys.indexPrefix(shard, table));
-        if (op.equals("c")) {
-            addFilterBits(args, pk);
-        } else {
-            args.add("0");
-        }
-        args.addAll(indexArgs);
-        args.add(Integer.toString(sets.size() / 2));
-        args.addAll(sets);
-        args.add(Integer.toString(clears.size()));
-        args.addAll(clears);
-        String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
-        // the reply is decoded by the caller (await), not on the connection's event loop, which all callers share
-        return WRITE.run(redis(), k, args.toArray(String[]::new));
-    }
-
-    private void addFilterBits(List<String> args, String pk) {
-        long[] bits = keys.filterBits(table, pk, options.keyFilterBits());
-        args.add(Integer.toString(bits.length));
-        for (long b : bits) {
-            args.add(Long.toString(b));
-        }
-    }
-
-    private WriteResult writeResult(List<Object> reply, boolean decodeRow) {
-        WriteReply r = WriteReply.decode(reply, decodeRow);
-        return new WriteResult(r.status(), r.version(), r.mode(), r.image() == null ? null : codec.decode(r.image()).values());
-    }
-
-    private void expectOk(WriteResult r, String what, String pk) {
-        if (r.status() != WriteStatus.OK) {
-            throw new KvException(table + " " + pk + ": " + what + " returned unexpected status " + r.status());
-        }
-    }
-
-    private WriteResult awaitWrite(CompletableFuture<List<Object>> f, String what) {
-        return writeResult(Futures.awaitWrite(f, options.commandTimeout(), what), true);
-    }
-
-    /** The status and version of a write reply, without decoding the row image (creates know their values). */
-    private WriteResult awaitStatus(CompletableFuture<List<Object>> f, String what) {
-        return writeResult(Futures.awaitWrite(f, options.commandTimeout(), what), false);
-    }
-
     private <T> T await(RedisFuture<T> f, String what) {
         return Futures.await(f, options.commandTimeout(), what);
     }
@@ -851,24 +693,9 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     }
 
     private <T> T db(java.util.function.Supplier<T> query, String what) {
-        try {
-            return query.get();
-        } catch (DataAccessException e) {
-            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
-                throw new DuplicateKeyException(table + ": the database refused " + what + " as a duplicate: " + e.getMessage());
-            }
-            throw new KvUnavailableException("database failed while " + what + ": " + e.getMessage(), e);
-        }
+        return DatabaseCall.run(table, query, what);
     }
 
     // ------------------------------------------------------------------ small types
 
-    private record Found(String pk, Object[] values, long version, boolean inRedis) {
-    }
-
-    private record WriteResult(WriteStatus status, long version, TableMode mode, Object[] values) {
-    }
-
-    private record Assignments(List<String> sets, List<String> clears, Map<Column<?, ?>, Object> values) {
-    }
 }

@@ -1,0 +1,205 @@
+package io.kvframework.redis.internal;
+
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.IndexDefinition;
+import io.kvframework.core.KvException;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.KvKeys;
+import io.kvframework.redis.KvOptions;
+import io.kvframework.redis.sql.DbRow;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The row scripts of one table, typed: their keys and arguments built in one place
+ * ({@code write.lua}, {@code hydrate.lua}, {@code evict.lua}, and the index-entry prune), their
+ * replies decoded into {@link WriteResult}s. Each runs on the keys of one shard's hash tag.
+ */
+final class RowScripts<E> {
+    static final Script WRITE = Script.loadRowScript("write");
+    static final Script HYDRATE = Script.loadRowScript("hydrate");
+    static final Script EVICT = Script.loadRowScript("evict");
+    private static final String PRUNE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end return 0";
+
+    /** The operation of a write. */
+    enum RowOp {
+        CREATE("c"), UPDATE("u"), DELETE("d");
+
+        private final String wire;
+
+        RowOp(String wire) {
+            this.wire = wire;
+        }
+
+        String wire() {
+            return wire;
+        }
+    }
+
+    /** Whether a create asks the database if the key exists (rows that left Redis are only there). */
+    enum ExistenceCheck {
+        /** Only when the shard's key filter may contain the key. */
+        IF_FILTER_MAY_HOLD("b"),
+        /** Always (KvOptions.CreateCheck.DATABASE, or a table that was in database mode). */
+        ALWAYS("d"),
+        /** Never: there is no database, or the caller has just asked it. */
+        NONE("n");
+
+        private final String wire;
+
+        ExistenceCheck(String wire) {
+            this.wire = wire;
+        }
+
+        String wire() {
+            return wire;
+        }
+    }
+
+    private final KvClient client;
+    private final KvKeys keys;
+    private final KvOptions options;
+    private final String table;
+    private final RowCodec<E> codec;
+    private final Duration ttl;
+    /** The index specs every script takes: count, then per index its name, column count and columns. */
+    private final List<String> indexArgs;
+
+    RowScripts(KvClient client, EntityModel<E> model, RowCodec<E> codec, Duration ttl) {
+        this.client = client;
+        this.keys = client.keys();
+        this.options = client.options();
+        this.table = model.table();
+        this.codec = codec;
+        this.ttl = ttl;
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(model.indexes().size()));
+        for (IndexDefinition index : model.indexes()) {
+            args.add(index.name());
+            args.add(Integer.toString(index.columns().size()));
+            args.addAll(index.columnNames());
+        }
+        this.indexArgs = List.copyOf(args);
+    }
+
+    private RedisClusterAsyncCommands<String, String> redis() {
+        return client.redis();
+    }
+
+    private <T> T await(RedisFuture<T> f, String what) {
+        return Futures.await(f, options.commandTimeout(), what);
+    }
+
+    private <T> T await(java.util.concurrent.CompletionStage<T> f, String what) {
+        return Futures.await(f, options.commandTimeout(), what);
+    }
+
+    /**
+     * One row write: {@code write.lua} with the row, its shard's stream, key filter and mode hash.
+     * The reply is decoded by the caller (awaitWrite, awaitStatus), not on the connection's event loop.
+     */
+    CompletableFuture<List<Object>> write(RowOp op, String pk, long expected, ExistenceCheck check, List<String> sets, List<String> clears) {
+        int shard = keys.shard(table, pk);
+        List<String> args = new ArrayList<>(16 + indexArgs.size() + sets.size() + clears.size());
+        args.add(op.wire());
+        args.add(expected < 0 ? "" : Long.toString(expected));
+        args.add(table);
+        args.add(pk);
+        args.add(check.wire());
+        args.add(keys.indexPrefix(shard, table));
+        if (op == RowOp.CREATE) {
+            addFilterBits(args, pk);
+        } else {
+            args.add("0");
+        }
+        args.addAll(indexArgs);
+        args.add(Integer.toString(sets.size() / 2));
+        args.addAll(sets);
+        args.add(Integer.toString(clears.size()));
+        args.addAll(clears);
+        String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
+        return WRITE.run(redis(), k, args.toArray(String[]::new));
+    }
+
+    private void addFilterBits(List<String> args, String pk) {
+        long[] bits = keys.filterBits(table, pk, options.keyFilterBits());
+        args.add(Integer.toString(bits.length));
+        for (long b : bits) {
+            args.add(Long.toString(b));
+        }
+    }
+
+    private WriteResult writeResult(List<Object> reply, boolean decodeRow) {
+        WriteReply r = WriteReply.decode(reply, decodeRow);
+        return new WriteResult(r.status(), r.version(), r.mode(), r.image() == null ? null : codec.decode(r.image()).values());
+    }
+
+    void expectOk(WriteResult r, String what, String pk) {
+        if (r.status() != WriteStatus.OK) {
+            throw new KvException(table + " " + pk + ": " + what + " returned unexpected status " + r.status());
+        }
+    }
+
+    WriteResult awaitWrite(CompletableFuture<List<Object>> f, String what) {
+        return writeResult(Futures.awaitWrite(f, options.commandTimeout(), what), true);
+    }
+
+    /** The status and version of a write reply, without decoding the row image (creates know their values). */
+    WriteResult awaitStatus(CompletableFuture<List<Object>> f, String what) {
+        return writeResult(Futures.awaitWrite(f, options.commandTimeout(), what), false);
+    }
+
+    /** Removes {@code pk} from the index entries of {@code plan} where its row is gone from Redis (a stale entry). */
+    void prune(String pk, QueryPlan plan) {
+        int shard = keys.shard(table, pk);
+        for (String tuple : plan.tuples()) {
+            String[] k = {keys.rowKey(shard, table, pk), keys.indexKey(shard, table, plan.index().name(), tuple)};
+            await(redis().<Long>eval(PRUNE, ScriptOutputType.INTEGER, k, pk), "removing a stale index entry of " + table);
+        }
+    }
+
+    /**
+     * Caches a row read from the database ({@code hydrate.lua}), scheduled for eviction after the TTL,
+     * unless Redis holds the key already or the table is not in KV mode. Returns the version Redis
+     * holds afterwards (-1 when the table is not in KV mode).
+     */
+    long hydrate(String pk, DbRow row) {
+        int shard = keys.shard(table, pk);
+        List<String> args = new ArrayList<>();
+        args.add(table);
+        args.add(pk);
+        args.add(Long.toString(row.version()));
+        args.add(Long.toString(System.currentTimeMillis() + ttl.toMillis()));
+        args.add(keys.indexPrefix(shard, table));
+        addFilterBits(args, pk);
+        args.addAll(indexArgs);
+        List<String> fields = codec.fieldPairs(row.values());
+        args.add(Integer.toString(fields.size() / 2));
+        args.addAll(fields);
+        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
+        List<Object> reply = await(HYDRATE.run(redis(), k, args.toArray(String[]::new)), "caching " + table + " " + pk);
+        return (Long) reply.get(0);
+    }
+
+    /**
+     * Removes a cached row and its index entries from Redis if its version is still {@code version}
+     * (any version when negative), and removes {@code scheduleMember} from the shard's expiry
+     * schedule. Returns 1 when evicted, 0 when absent, -1 when the row has changed since.
+     */
+    long evict(String pk, long version, String scheduleMember) {
+        int shard = keys.shard(table, pk);
+        List<String> args = new ArrayList<>();
+        args.add(pk);
+        args.add(version < 0 ? "" : Long.toString(version));
+        args.add(scheduleMember == null ? "" : scheduleMember);
+        args.add(keys.indexPrefix(shard, table));
+        args.addAll(indexArgs);
+        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard)};
+        return (Long) await(EVICT.run(redis(), k, args.toArray(String[]::new)), "evicting " + table + " " + pk).get(0);
+    }
+}
