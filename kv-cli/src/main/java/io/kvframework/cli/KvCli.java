@@ -106,8 +106,8 @@ public final class KvCli {
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
                 return "cannot reach the database at " + root.jdbc + " (" + sql.getMessage() + "); set --jdbc or KV_JDBC_URL";
             }
-            if (t instanceof io.kvframework.core.KvUnavailableException && t.getMessage() != null
-                    && t.getMessage().startsWith("Redis")) {
+            if (t instanceof io.kvframework.core.KvUnavailableException && (t.getCause() instanceof io.lettuce.core.RedisException
+                    || t.getCause() instanceof java.util.concurrent.TimeoutException)) {
                 return "Redis at " + root.redis + " does not answer (" + t.getMessage() + ")";
             }
         }

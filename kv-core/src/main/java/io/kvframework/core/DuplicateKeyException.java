@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** A create found the primary key, or a unique index value, already taken (in Redis or in the database). */
-public class DuplicateKeyException extends KvException {
+public class DuplicateKeyException extends NonTransientKvException {
     public DuplicateKeyException(String message) {
         super(message);
     }

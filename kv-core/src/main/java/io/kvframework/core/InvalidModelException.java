@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** An entity declaration that cannot work: bad names, missing key, index on an unsupported type. */
-public class InvalidModelException extends KvException {
+public class InvalidModelException extends NonTransientKvException {
     public InvalidModelException(String message) {
         super(message);
     }

@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** A value that the entity model does not allow: null key, wrong type, too large, not nullable. */
-public class InvalidValueException extends KvException {
+public class InvalidValueException extends NonTransientKvException {
     public InvalidValueException(String message) {
         super(message);
     }

@@ -1,7 +1,12 @@
 package io.kvframework.core;
 
-/** Redis or the database could not be reached, or did not answer in time; nothing was changed unless the message says otherwise. */
-public class KvUnavailableException extends KvException {
+/**
+ * Redis or the database could not be reached, or did not answer in time. For a write, the subtype
+ * says what happened: {@link WriteNotAppliedException} (certainly not applied) or
+ * {@link WriteOutcomeUnknownException} (sent, no reply: applied whole or not at all). A read
+ * changed nothing.
+ */
+public class KvUnavailableException extends TransientKvException {
     public KvUnavailableException(String message) {
         super(message);
     }

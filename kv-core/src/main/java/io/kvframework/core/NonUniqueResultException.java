@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** A single-row operation whose where-clause matched several rows. */
-public class NonUniqueResultException extends KvException {
+public class NonUniqueResultException extends NonTransientKvException {
     public NonUniqueResultException(String message) {
         super(message);
     }

@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** The row's version was not the expected one: someone else changed it first. */
-public class OptimisticLockException extends KvException {
+public class OptimisticLockException extends NonTransientKvException {
     public OptimisticLockException(String message) {
         super(message);
     }

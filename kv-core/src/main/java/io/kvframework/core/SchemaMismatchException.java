@@ -7,7 +7,7 @@ import java.util.List;
  * model accepts exactly (type, length, precision, collation, nullability), a missing column or
  * table, or another primary key. Thrown at start-up, before anything is written.
  */
-public class SchemaMismatchException extends KvException {
+public class SchemaMismatchException extends NonTransientKvException {
     private final List<String> problems;
 
     public SchemaMismatchException(String message, List<String> problems) {

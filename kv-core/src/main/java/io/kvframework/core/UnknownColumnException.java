@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** A column name that the entity has not. */
-public class UnknownColumnException extends KvException {
+public class UnknownColumnException extends NonTransientKvException {
     public UnknownColumnException(String message) {
         super(message);
     }

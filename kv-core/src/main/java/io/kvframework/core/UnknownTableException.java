@@ -1,7 +1,7 @@
 package io.kvframework.core;
 
 /** A table name that no registered entity has. */
-public class UnknownTableException extends KvException {
+public class UnknownTableException extends NonTransientKvException {
     public UnknownTableException(String message) {
         super(message);
     }

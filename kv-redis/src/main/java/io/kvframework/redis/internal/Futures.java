@@ -7,7 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waits for Redis replies, turning failures into {@link KvUnavailableException}s that say what was being done. */
+/**
+ * Waits for Redis replies, turning failures into {@link KvUnavailableException}s that say what was
+ * being done; for writes, {@link io.kvframework.core.WriteNotAppliedException} or
+ * {@link io.kvframework.core.WriteOutcomeUnknownException}.
+ */
 public final class Futures {
     private Futures() {
     }
@@ -31,10 +35,17 @@ public final class Futures {
                 : "; the write may or may not have been applied (each write is atomic: all or nothing)";
     }
 
-    /** Whether a failed write was certainly not applied: refused by the server, or never sent while disconnected. */
+    /**
+     * Whether a failed write was certainly not applied: refused by the server (an error reply, a
+     * {@code RedisCommandExecutionException}), or never sent because the connection was down.
+     * Lettuce signals the latter (its {@code REJECT_COMMANDS} disconnected behaviour) with a plain
+     * {@code RedisException} and no type of its own, so that one case is recognised by its text,
+     * here and nowhere else; anything unrecognised counts as unknown, the safe side.
+     */
     private static boolean outcomeKnown(Throwable cause) {
         return cause instanceof io.lettuce.core.RedisCommandExecutionException
-                || String.valueOf(cause.getMessage()).contains("Commands are rejected");
+                || cause.getClass() == io.lettuce.core.RedisException.class
+                        && String.valueOf(cause.getMessage()).contains("Commands are rejected");
     }
 
     private static <T> T await(CompletionStage<T> stage, Duration timeout, String what, boolean write) {
@@ -46,8 +57,9 @@ public final class Futures {
                 throw r;
             }
             String message = "Redis failed while " + what + ": " + cause.getMessage() + (write ? outcome(cause) : "");
-            if (write && !outcomeKnown(cause)) {
-                throw new io.kvframework.core.WriteOutcomeUnknownException(message, cause);
+            if (write) {
+                throw outcomeKnown(cause) ? new io.kvframework.core.WriteNotAppliedException(message, cause)
+                        : new io.kvframework.core.WriteOutcomeUnknownException(message, cause);
             }
             throw new KvUnavailableException(message, cause);
         } catch (TimeoutException e) {

@@ -505,7 +505,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             }
             backoff(attempt);
         }
-        throw new KvException(table + ": update of " + where + " lost " + (options.conflictRetries() + 1)
+        throw new io.kvframework.core.ConcurrentWriteException(table + ": update of " + where + " lost " + (options.conflictRetries() + 1)
                 + " races with concurrent writers in a row; try again");
     }
 
@@ -575,7 +575,8 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     private void giveUpAfter(int attempt, String pk) {
         if (attempt >= options.conflictRetries()) {
-            throw new KvException(table + " " + pk + ": lost " + (attempt + 1) + " races with concurrent writers in a row; try again");
+            throw new io.kvframework.core.ConcurrentWriteException(table + " " + pk + ": lost " + (attempt + 1)
+                    + " races with concurrent writers in a row; try again");
         }
         backoff(attempt);
     }

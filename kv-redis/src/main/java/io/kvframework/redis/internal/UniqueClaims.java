@@ -4,7 +4,6 @@ import io.kvframework.core.Column;
 import io.kvframework.core.DuplicateKeyException;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
-import io.kvframework.core.KvException;
 import io.kvframework.core.Where;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
@@ -117,7 +116,7 @@ final class UniqueClaims<E> {
             mode = "takeover";
             previous = owner;
         }
-        throw new KvException(table + ": could not claim " + index.name() + " after repeated races");
+        throw new io.kvframework.core.ConcurrentWriteException(table + ": could not claim " + index.name() + " after repeated races");
     }
 
     private void checkUniqueInDatabase(String pk, IndexDefinition index, String enc, Object[] values) {
