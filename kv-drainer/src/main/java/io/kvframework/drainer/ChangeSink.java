@@ -67,6 +67,15 @@ public interface ChangeSink extends AutoCloseable {
     }
 
     /** Sink-specific health details. */
+    /**
+     * How long the call in progress has been waiting to reach the sink's target (for example for a
+     * database connection), in milliseconds; 0 when it is not waiting. The engine reports
+     * {@link HealthState#SINK_UNAVAILABLE} while this exceeds a second, before the call fails.
+     */
+    default long unreachableMillis() {
+        return 0;
+    }
+
     default Map<String, Object> details() {
         return Map.of();
     }

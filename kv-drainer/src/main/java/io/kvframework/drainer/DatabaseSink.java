@@ -73,7 +73,7 @@ public final class DatabaseSink implements ChangeSink {
         this.dialect = dialect;
         this.namespace = namespace;
         this.group = group;
-        this.dsl = DSL.using(dataSource, dialect.jooq(), new Settings().withExecuteLogging(false));
+        this.dsl = DSL.using(new WatchedConnections(dataSource), dialect.jooq(), new Settings().withExecuteLogging(false));
         for (EntityModel<?> model : models) {
             tables.put(model.table(), new SqlTable<>(model, dialect));
         }
@@ -318,5 +318,48 @@ public final class DatabaseSink implements ChangeSink {
 
     SqlTable<?> table(String name) {
         return tables.get(name);
+    }
+
+    /** When the connection being acquired now was asked for (0: none is). */
+    private final java.util.concurrent.atomic.AtomicLong acquiringSince = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public long unreachableMillis() {
+        long since = acquiringSince.get();
+        return since == 0 ? 0 : System.currentTimeMillis() - since;
+    }
+
+    /**
+     * The DataSource's connections, with the time spent waiting for one recorded: a pool waits up
+     * to its connection timeout (HikariCP: 30 s by default) while the database is unreachable, and
+     * health must say so meanwhile, not only when the wait fails.
+     */
+    private final class WatchedConnections implements org.jooq.ConnectionProvider {
+        private final DataSource dataSource;
+
+        WatchedConnections(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        @Override
+        public java.sql.Connection acquire() {
+            acquiringSince.set(System.currentTimeMillis());
+            try {
+                return dataSource.getConnection();
+            } catch (java.sql.SQLException e) {
+                throw new org.jooq.exception.DataAccessException("Error getting connection from data source " + dataSource, e);
+            } finally {
+                acquiringSince.set(0);
+            }
+        }
+
+        @Override
+        public void release(java.sql.Connection connection) {
+            try {
+                connection.close();
+            } catch (java.sql.SQLException e) {
+                throw new org.jooq.exception.DataAccessException("Error closing connection " + connection, e);
+            }
+        }
     }
 }

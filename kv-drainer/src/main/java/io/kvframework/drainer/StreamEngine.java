@@ -103,6 +103,9 @@ public final class StreamEngine implements AutoCloseable {
     private record Entry(int shard, String id, Map<String, String> fields) {
     }
 
+    /** A sink call waiting longer than this to reach its target makes health SINK_UNAVAILABLE. */
+    static final long UNREACHABLE_AFTER_MILLIS = 1000;
+
     private final MeterRegistry registry;
     private final List<Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -212,7 +215,7 @@ public final class StreamEngine implements AutoCloseable {
         if (!stalled.isEmpty()) {
             return HealthState.STALLED;
         }
-        if (sinkFailing || claimFailing) {
+        if (sinkFailing || claimFailing || sink.unreachableMillis() > UNREACHABLE_AFTER_MILLIS) {
             return HealthState.SINK_UNAVAILABLE;
         }
         if (deadLetterCount.get() > 0) {

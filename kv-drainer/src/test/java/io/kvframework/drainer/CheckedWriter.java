@@ -155,6 +155,11 @@ final class CheckedWriter implements Runnable {
      * later write to the same key then proves it is not applied a second time, or late.
      */
     private void resolve(String id, Account before, Account intended, KvUnavailableException e) {
+        if (e instanceof io.kvframework.core.WriteOutcomeUnknownException) {
+            // bytes of the write may still be on their way to Redis through the cut connection (the proxy's
+            // buffers, Redis's receive queue): an application, too, learns the outcome only once they settled
+            LockSupport.parkNanos(200_000_000);
+        }
         Optional<Account> now = readBack(id);
         if (before == null) {
             // a create: absent, or there whole
