@@ -90,7 +90,7 @@ final class InspectCommand implements Callable<Integer> {
                 }
                 out.println();
                 if (database == null) {
-                    out.println("database: not asked (give --jdbc or KV_JDBC_URL)");
+                    out.println("database: not asked (give --jdbc or KV_DATABASE_URL)");
                 } else if (database.isEmpty()) {
                     out.println("database: no row");
                 } else {

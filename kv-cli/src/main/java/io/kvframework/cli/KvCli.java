@@ -26,33 +26,34 @@ import picocli.CommandLine.ScopeType;
                 + " whole story.",
         subcommands = {StatusCommand.class, DlqCommand.class, ModeCommand.class, DrainCommand.class, InspectCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 bad usage, 3 a server could not be reached.",
-            "Options also come from the environment: KV_REDIS_URL, KV_NAMESPACE, KV_SHARDS, KV_JDBC_URL, KV_DB_USER, KV_DB_PASSWORD."})
+            "Options also come from the settings file named by KV_CONFIG and the environment, with the names the standalone"
+                + " processes use: KV_REDIS_URL, KV_NAMESPACE, KV_SHARDS, KV_DATABASE_URL, KV_DATABASE_USER, KV_DATABASE_PASSWORD."})
 public final class KvCli {
     /** Exit code when a check fails. */
     public static final int FAILED = 1;
     /** Exit code when a server cannot be reached. */
     public static final int UNREACHABLE = 3;
 
-    @Option(names = "--redis", scope = ScopeType.INHERIT, defaultValue = "${env:KV_REDIS_URL:-redis://127.0.0.1:6379}",
+    @Option(names = "--redis", scope = ScopeType.INHERIT, defaultValue = "redis://127.0.0.1:6379",
             description = "Redis URI (default: ${DEFAULT-VALUE})")
     String redis;
 
-    @Option(names = "--namespace", scope = ScopeType.INHERIT, defaultValue = "${env:KV_NAMESPACE:-kv}",
+    @Option(names = "--namespace", scope = ScopeType.INHERIT, defaultValue = "kv",
             description = "key namespace of the application (KvOptions.namespace; default: ${DEFAULT-VALUE})")
     String namespace;
 
-    @Option(names = "--shards", scope = ScopeType.INHERIT, defaultValue = "${env:KV_SHARDS:-64}",
+    @Option(names = "--shards", scope = ScopeType.INHERIT, defaultValue = "64",
             description = "stream shards of the application (KvOptions.shards; default: ${DEFAULT-VALUE})")
     int shards;
 
-    @Option(names = "--jdbc", scope = ScopeType.INHERIT, defaultValue = "${env:KV_JDBC_URL}",
+    @Option(names = "--jdbc", scope = ScopeType.INHERIT,
             description = "JDBC URL of the application's database (inspect reads the row there)")
     String jdbc;
 
-    @Option(names = "--db-user", scope = ScopeType.INHERIT, defaultValue = "${env:KV_DB_USER}", description = "database user")
+    @Option(names = "--db-user", scope = ScopeType.INHERIT, description = "database user")
     String dbUser;
 
-    @Option(names = "--db-password", scope = ScopeType.INHERIT, defaultValue = "${env:KV_DB_PASSWORD}",
+    @Option(names = "--db-password", scope = ScopeType.INHERIT,
             description = "database password")
     String dbPassword;
 
@@ -68,9 +69,33 @@ public final class KvCli {
                 .options(KvOptions.builder().namespace(namespace).shards(shards).commandTimeout(Duration.ofSeconds(5)).build()).build();
     }
 
+    /** Option → setting: the CLI reads the same settings file and environment as the standalone processes. */
+    private static final java.util.Map<String, io.kvframework.redis.config.Setting> SETTINGS = java.util.Map.of(
+            "--redis", io.kvframework.redis.config.Setting.REDIS_URL,
+            "--namespace", io.kvframework.redis.config.Setting.NAMESPACE,
+            "--shards", io.kvframework.redis.config.Setting.SHARDS,
+            "--jdbc", io.kvframework.redis.config.Setting.DATABASE_URL,
+            "--db-user", io.kvframework.redis.config.Setting.DATABASE_USER,
+            "--db-password", io.kvframework.redis.config.Setting.DATABASE_PASSWORD);
+
     /** Runs the CLI and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(io.kvframework.redis.config.KvSettings.load(null), out, err, args);
+    }
+
+    /** Runs the CLI with these settings for the options not given on the command line. */
+    static int run(io.kvframework.redis.config.KvSettings settings, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new KvCli());
+        cli.setDefaultValueProvider(option -> {
+            if (option instanceof CommandLine.Model.OptionSpec o) {
+                io.kvframework.redis.config.Setting s = SETTINGS.get(o.longestName());
+                String fromSettings = s == null ? null : settings.get(s);
+                if (fromSettings != null && !fromSettings.isEmpty()) {
+                    return fromSettings;
+                }
+            }
+            return option.defaultValue();
+        });
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -104,7 +129,7 @@ public final class KvCli {
                 return "cannot reach Redis at " + root.redis + " (" + t.getMessage() + "); set --redis or KV_REDIS_URL";
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return "cannot reach the database at " + root.jdbc + " (" + sql.getMessage() + "); set --jdbc or KV_JDBC_URL";
+                return "cannot reach the database at " + root.jdbc + " (" + sql.getMessage() + "); set --jdbc or KV_DATABASE_URL";
             }
             if (t instanceof io.kvframework.core.KvUnavailableException && (t.getCause() instanceof io.lettuce.core.RedisException
                     || t.getCause() instanceof java.util.concurrent.TimeoutException)) {
