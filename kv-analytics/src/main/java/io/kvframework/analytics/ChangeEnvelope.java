@@ -3,7 +3,7 @@ package io.kvframework.analytics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvframework.core.ChangeEvent;
-import io.kvframework.core.internal.JsonMapper;
+import io.kvframework.core.support.JsonMapper;
 import java.nio.charset.StandardCharsets;
 
 /**

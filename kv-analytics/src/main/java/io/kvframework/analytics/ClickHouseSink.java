@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.Column;
 import io.kvframework.core.EntityModel;
-import io.kvframework.core.internal.JsonMapper;
+import io.kvframework.core.support.JsonMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

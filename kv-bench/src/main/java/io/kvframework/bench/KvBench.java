@@ -13,7 +13,7 @@ import io.kvframework.drainer.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.internal.Script;
+import io.kvframework.redis.support.Script;
 import io.kvframework.redis.sql.SqlTable;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.RedisServer;

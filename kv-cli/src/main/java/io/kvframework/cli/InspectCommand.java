@@ -1,9 +1,9 @@
 package io.kvframework.cli;
 
-import io.kvframework.core.internal.KeyEncoding;
-import io.kvframework.drainer.internal.StreamGroups;
+import io.kvframework.core.support.KeyEncoding;
+import io.kvframework.drainer.StreamGroups;
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.internal.Futures;
+import io.kvframework.redis.support.Futures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;

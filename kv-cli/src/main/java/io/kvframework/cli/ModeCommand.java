@@ -2,7 +2,7 @@ package io.kvframework.cli;
 
 import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.internal.Futures;
+import io.kvframework.redis.support.Futures;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;

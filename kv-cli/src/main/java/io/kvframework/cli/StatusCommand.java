@@ -4,7 +4,7 @@ import io.kvframework.drainer.DeadLetter;
 import io.kvframework.drainer.DeadLetters;
 import io.kvframework.drainer.ShardStatus;
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.internal.Futures;
+import io.kvframework.redis.support.Futures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

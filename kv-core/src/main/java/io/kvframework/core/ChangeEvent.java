@@ -2,7 +2,7 @@ package io.kvframework.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.kvframework.core.internal.JsonMapper;
+import io.kvframework.core.support.JsonMapper;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

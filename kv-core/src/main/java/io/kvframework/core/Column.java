@@ -2,7 +2,7 @@ package io.kvframework.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
-import io.kvframework.core.internal.JsonMapper;
+import io.kvframework.core.support.JsonMapper;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.time.Instant;

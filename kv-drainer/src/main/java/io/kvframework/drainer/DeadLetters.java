@@ -1,7 +1,7 @@
 package io.kvframework.drainer;
 
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.internal.Futures;
+import io.kvframework.redis.support.Futures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;

@@ -7,8 +7,7 @@ import io.kvframework.core.EntityModel;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.TableMode;
-import io.kvframework.redis.internal.Futures;
-import io.kvframework.redis.internal.RedisKvRepository;
+import io.kvframework.redis.support.Futures;
 import io.kvframework.redis.sql.SqlDialect;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -239,7 +238,7 @@ public final class Drainer implements AutoCloseable {
     }
 
     private void switchToDatabase(String table, Duration timeout, String requestId) throws InterruptedException {
-        RedisKvRepository<?> repo = (RedisKvRepository<?>) kv.repository(table);
+        kv.repository(table);
         long letters = deadLetters().list(Integer.MAX_VALUE).stream().filter(d -> table.equals(d.originalFields().get("table"))).count();
         if (letters > 0) {
             // their rows live only in Redis; database mode evicts every cached row
@@ -273,20 +272,7 @@ public final class Drainer implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        int evicted = 0;
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        String pattern = kv.keys().rowKeyPattern(table);
-        do {
-            io.lettuce.core.KeyScanCursor<String> page = Futures.await(kv.redis().scan(cursor,
-                    io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000)), kv.options().commandTimeout(), "scanning " + table);
-            for (String key : page.getKeys()) {
-                String pk = kv.keys().primaryKeyOfRowKey(table, key);
-                if (repo.evict(pk, -1, null) == 1) {
-                    evicted++;
-                }
-            }
-            cursor = page;
-        } while (!cursor.isFinished());
+        int evicted = kv.admin().evictAll(table);
         setMode(table, TableMode.DB);
         LOG.info("kv-drainer: {} is in database mode ({} cached rows evicted)", table, evicted);
     }
@@ -316,8 +302,7 @@ public final class Drainer implements AutoCloseable {
 
     /** The mode of a table as Redis holds it. */
     public static TableMode tableMode(KvClient kv, String table) {
-        return TableMode.fromWire(Futures.await(kv.redis().hget(kv.keys().modeKey(0), table), kv.options().commandTimeout(),
-                "reading a mode"));
+        return kv.admin().mode(table);
     }
 
     /** Hash of mode switches asked for by operators (table → {@code <mode>|<request id>}): {@code {ns:0}:mode-requests}. */
@@ -415,14 +400,7 @@ public final class Drainer implements AutoCloseable {
     }
 
     private void setMode(String table, TableMode mode) {
-        List<RedisFuture<?>> futures = new ArrayList<>();
-        for (int s = 0; s < kv.keys().shards(); s++) {
-            futures.add(mode.wire() == null ? kv.redis().hdel(kv.keys().modeKey(s), table)
-                    : kv.redis().hset(kv.keys().modeKey(s), table, mode.wire()));
-        }
-        for (RedisFuture<?> f : futures) {
-            Futures.await(f, kv.options().commandTimeout(), "setting the mode of " + table);
-        }
+        kv.admin().setMode(table, mode);
     }
 
     /** CREATE TABLE IF NOT EXISTS for the entity tables and the drainer's own tables. */
@@ -463,23 +441,7 @@ public final class Drainer implements AutoCloseable {
     private void sweep(Set<Integer> shards) {
         long now = System.currentTimeMillis();
         for (int shard : shards) {
-            List<ScoredValue<String>> due = Futures.await(kv.redis().zrangebyscoreWithScores(kv.keys().expiryKey(shard),
-                    Range.create(Double.NEGATIVE_INFINITY, (double) now), Limit.create(0, 1000)), kv.options().commandTimeout(),
-                    "reading due evictions");
-            for (ScoredValue<String> member : due) {
-                String m = member.getValue();
-                int first = m.indexOf(':');
-                int last = m.lastIndexOf(':');
-                String table = m.substring(0, first);
-                String pk = m.substring(first + 1, last);
-                long version = Long.parseLong(m.substring(last + 1));
-                try {
-                    ((RedisKvRepository<?>) kv.repository(table)).evict(pk, version, m);
-                } catch (RuntimeException e) {
-                    Futures.await(kv.redis().zrem(kv.keys().expiryKey(shard), m), kv.options().commandTimeout(), "dropping an eviction");
-                    LOG.warn("kv-drainer: dropped eviction {}: {}", m, e.toString());
-                }
-            }
+            kv.admin().evictDue(shard, now, 1000);
         }
     }
 
@@ -503,6 +465,11 @@ public final class Drainer implements AutoCloseable {
         @Override
         public Failure classify(Exception error) {
             return database.classify(error);
+        }
+
+        @Override
+        public long unreachableMillis() {
+            return database.unreachableMillis();
         }
 
         @Override

@@ -1,9 +1,9 @@
 package io.kvframework.drainer;
 
 import io.kvframework.drainer.internal.Leases;
-import io.kvframework.drainer.internal.StreamGroups;
+import io.kvframework.drainer.StreamGroups;
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.internal.Futures;
+import io.kvframework.redis.support.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.kvframework.drainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvframework.drainer.internal.StreamGroups;
+import io.kvframework.drainer.StreamGroups;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.KvTest;

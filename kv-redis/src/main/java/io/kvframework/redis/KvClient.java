@@ -178,6 +178,18 @@ public final class KvClient implements AutoCloseable {
         return keys;
     }
 
+    private volatile KvAdmin admin;
+
+    /** Eviction and table modes, for the drainer and operator tools. */
+    public KvAdmin admin() {
+        KvAdmin a = admin;
+        if (a == null) {
+            a = new io.kvframework.redis.internal.RedisKvAdmin(this);
+            admin = a;
+        }
+        return a;
+    }
+
     /** Whether the connection is to a Redis Cluster. */
     public boolean isCluster() {
         return cluster;

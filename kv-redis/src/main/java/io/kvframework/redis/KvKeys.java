@@ -3,7 +3,7 @@ package io.kvframework.redis;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
 import io.kvframework.core.InvalidValueException;
-import io.kvframework.core.internal.KeyEncoding;
+import io.kvframework.core.support.KeyEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.kvframework.drainer.internal;
 
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.internal.Futures;
-import io.kvframework.redis.internal.Script;
+import io.kvframework.redis.support.Futures;
+import io.kvframework.redis.support.Script;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.kvframework.redis.internal;
 
+import io.kvframework.redis.support.Futures;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.kvframework.core.Column;

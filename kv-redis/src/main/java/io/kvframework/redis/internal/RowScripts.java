@@ -1,5 +1,8 @@
 package io.kvframework.redis.internal;
 
+import io.kvframework.redis.support.Futures;
+import io.kvframework.redis.support.Script;
+
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
 import io.kvframework.core.KvException;

@@ -1,5 +1,8 @@
 package io.kvframework.redis.internal;
 
+import io.kvframework.redis.support.Futures;
+import io.kvframework.redis.support.Script;
+
 import io.kvframework.core.Column;
 import io.kvframework.core.DuplicateKeyException;
 import io.kvframework.core.EntityModel;

@@ -1,4 +1,4 @@
-package io.kvframework.redis.internal;
+package io.kvframework.redis.support;
 
 import io.kvframework.core.KvUnavailableException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.kvframework.core.internal;
+package io.kvframework.core.support;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

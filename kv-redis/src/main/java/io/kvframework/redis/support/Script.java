@@ -1,4 +1,4 @@
-package io.kvframework.redis.internal;
+package io.kvframework.redis.support;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -30,9 +30,12 @@ public final class Script {
         }
     }
 
-    /** Loads {@code name}.lua from this package. */
+    /** Where the data plane's scripts live. */
+    private static final Class<?> ROW_SCRIPTS = io.kvframework.redis.internal.RedisKvRepository.class;
+
+    /** Loads {@code name}.lua of the data plane. */
     public static Script load(String name) {
-        return load(name, Script.class);
+        return load(name, ROW_SCRIPTS);
     }
 
     /** Loads {@code name}.lua from the package of {@code owner}. */
@@ -42,7 +45,7 @@ public final class Script {
 
     /** Loads a row script of this package with the shared helpers of common.lua in front of it. */
     public static Script loadRowScript(String name) {
-        return new Script(name, read("common", Script.class) + read(name, Script.class));
+        return new Script(name, read("common", ROW_SCRIPTS) + read(name, ROW_SCRIPTS));
     }
 
     private static String read(String name, Class<?> owner) {

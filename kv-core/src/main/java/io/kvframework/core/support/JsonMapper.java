@@ -1,4 +1,4 @@
-package io.kvframework.core.internal;
+package io.kvframework.core.support;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

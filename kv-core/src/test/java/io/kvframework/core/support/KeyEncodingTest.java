@@ -1,4 +1,4 @@
-package io.kvframework.core.internal;
+package io.kvframework.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
