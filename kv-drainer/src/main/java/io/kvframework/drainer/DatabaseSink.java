@@ -248,6 +248,17 @@ public final class DatabaseSink implements ChangeSink {
 
     @Override
     public Failure classify(Exception error) {
+        return classifyFailure(error);
+    }
+
+    /**
+     * How a failure of a database write is handled, from exception types and SQLState classes
+     * (never message text): a fence lost is {@code FENCED}; data exceptions (22) and integrity
+     * violations (23), and events the models cannot decode, are {@code PERMANENT} (the event is
+     * bisected out and dead-lettered); everything else — connections (08), resources, deadlocks
+     * and serialization (40), schema problems (42) — is {@code TRANSIENT} and retried.
+     */
+    static Failure classifyFailure(Throwable error) {
         Throwable t = error;
         while (t != null) {
             if (t instanceof FencedException) {

@@ -554,7 +554,6 @@ public final class StreamEngine implements AutoCloseable {
         long started = System.nanoTime();
         Map<Integer, List<String>> ids = new LinkedHashMap<>();
         Map<Integer, String> last = new LinkedHashMap<>();
-        Map<String, ShardEvent> byKey = new LinkedHashMap<>();
         List<ShardEvent> every = new ArrayList<>();
         Map<Integer, List<String>> alreadyDone = new HashMap<>();
         Map<Integer, Long> fences = new HashMap<>();
@@ -579,13 +578,7 @@ public final class StreamEngine implements AutoCloseable {
                 deadLetter(e.shard(), e.id(), e.fields(), poison);
                 continue;
             }
-            String key = event.table() + "\u0000" + event.key();
-            ShardEvent candidate = new ShardEvent(e.shard(), e.id(), event);
-            every.add(candidate);
-            ShardEvent current = byKey.get(key);
-            if (current == null || current.event().version() < event.version()) {
-                byKey.put(key, candidate);
-            }
+            every.add(new ShardEvent(e.shard(), e.id(), event));
         }
         if (!alreadyDone.isEmpty()) {
             log.info("kv-engine[{}]: skipped {} entries already written by the sink", group,
@@ -593,7 +586,7 @@ public final class StreamEngine implements AutoCloseable {
         }
         Map<Integer, SinkBatch.Position> positions = new LinkedHashMap<>();
         last.forEach((shard, id) -> positions.put(shard, new SinkBatch.Position(id, fences.get(shard))));
-        List<ShardEvent> events = sink.coalesce() ? new ArrayList<>(byKey.values()) : every;
+        List<ShardEvent> events = sink.coalesce() ? Coalescing.latestPerKey(every) : every;
         poisoned.clear();
         Outcome outcome = writeBatch(events, positions);
         if (outcome == Outcome.FENCED || outcome == Outcome.ABANDONED) {
@@ -637,25 +630,22 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     private Outcome bisect(List<ShardEvent> events) {
-        if (events.isEmpty()) {
-            return Outcome.WRITTEN;
-        }
-        Outcome outcome = attempt(new SinkBatch(events, Map.of()), true);
-        if (outcome != null) {
-            return outcome;
-        }
-        if (events.size() == 1) {
-            ShardEvent poison = events.get(0);
+        Outcome[] stopped = new Outcome[1];
+        boolean done = Bisection.bisect(events, part -> {
+            Outcome outcome = attempt(new SinkBatch(part, Map.of()), true);
+            if (outcome == null) {
+                return Bisection.Attempt.PERMANENT;
+            }
+            if (outcome != Outcome.WRITTEN) {
+                stopped[0] = outcome;
+                return Bisection.Attempt.STOP;
+            }
+            return Bisection.Attempt.WRITTEN;
+        }, poison -> {
             deadLetter(poison.shard(), poison.entryId(), poison.event().toStreamEntry(), lastPermanent);
             poisoned.add(poison);
-            return Outcome.WRITTEN;
-        }
-        int half = events.size() / 2;
-        Outcome first = bisect(events.subList(0, half));
-        if (first != Outcome.WRITTEN) {
-            return first;
-        }
-        return bisect(events.subList(half, events.size()));
+        });
+        return done ? Outcome.WRITTEN : stopped[0];
     }
 
     private Exception lastPermanent;
@@ -703,9 +693,17 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     private long backoff(int attempt) {
-        long base = options.retryInitial().toMillis() << Math.min(attempt, 16);
-        long capped = Math.min(base, options.retryMax().toMillis());
-        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return backoffMillis(attempt, options.retryInitial(), options.retryMax(), ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * The pause before retry {@code attempt + 1}: {@code initial} doubled per attempt, capped at
+     * {@code max}, then jittered to between half and all of it ({@code random} in [0, 1)).
+     */
+    static long backoffMillis(int attempt, Duration initial, Duration max, double random) {
+        long base = initial.toMillis() << Math.min(attempt, 16);
+        long capped = Math.min(base, max.toMillis());
+        return capped / 2 + (long) (random * (capped / 2 + 1));
     }
 
     private void deadLetter(int shard, String entryId, Map<String, String> fields, Exception error) {

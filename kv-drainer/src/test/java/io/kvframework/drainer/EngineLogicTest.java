@@ -1,0 +1,86 @@
+package io.kvframework.drainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvframework.core.ChangeEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The engine's pure parts, without a server: coalescing, bisection, backoff. */
+class EngineLogicTest {
+
+    private static ShardEvent event(int shard, String id, String table, String key, long version) {
+        return new ShardEvent(shard, id, new ChangeEvent(table, version == 1 ? ChangeEvent.Op.CREATE : ChangeEvent.Op.UPDATE, key, version,
+                1L, Map.of("id", key)));
+    }
+
+    @Test
+    void coalescingKeepsTheNewestVersionOfEachRowAtItsFirstPlace() {
+        List<ShardEvent> batch = List.of(event(0, "1-0", "a", "k1", 1), event(0, "2-0", "a", "k2", 1), event(0, "3-0", "a", "k1", 3),
+                event(0, "4-0", "b", "k1", 1), event(0, "5-0", "a", "k1", 2));
+        List<ShardEvent> out = Coalescing.latestPerKey(batch);
+        assertThat(out).extracting(ShardEvent::entryId).containsExactly("3-0", "2-0", "4-0");
+        assertThat(Coalescing.latestPerKey(List.of())).isEmpty();
+    }
+
+    /** A sink that refuses any part holding a poison item, and records what it wrote. */
+    private static final class PickySink {
+        final Set<Integer> poison;
+        final List<Integer> written = new ArrayList<>();
+        int attempts;
+
+        PickySink(Set<Integer> poison) {
+            this.poison = poison;
+        }
+
+        Bisection.Attempt write(List<Integer> part) {
+            attempts++;
+            if (part.stream().anyMatch(poison::contains)) {
+                return Bisection.Attempt.PERMANENT;
+            }
+            written.addAll(part);
+            return Bisection.Attempt.WRITTEN;
+        }
+    }
+
+    @Test
+    void bisectionFindsExactlyThePoisonAndWritesEverythingElseInOrder() {
+        List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+        PickySink sink = new PickySink(Set.of(3, 500, 999));
+        List<Integer> dead = new ArrayList<>();
+        assertThat(Bisection.bisect(items, sink::write, dead::add)).isTrue();
+        assertThat(dead).containsExactly(3, 500, 999);
+        assertThat(sink.written).hasSize(997).isSorted().doesNotContain(3, 500, 999);
+        assertThat(sink.attempts).as("about 2k log2 n attempts").isLessThanOrEqualTo(2 * 3 * 10 + 1);
+    }
+
+    @Test
+    void bisectionOfACleanBatchIsOneAttemptAndAStopStopsEverything() {
+        PickySink clean = new PickySink(Set.of());
+        assertThat(Bisection.bisect(List.of(1, 2, 3), clean::write, x -> { })).isTrue();
+        assertThat(clean.attempts).isEqualTo(1);
+        List<Integer> tried = new ArrayList<>();
+        boolean done = Bisection.bisect(List.of(1, 2, 3, 4), part -> {
+            tried.add(part.size());
+            return part.size() == 4 ? Bisection.Attempt.PERMANENT : Bisection.Attempt.STOP;
+        }, x -> { });
+        assertThat(done).isFalse();
+        assertThat(tried).containsExactly(4, 2);
+    }
+
+    @Test
+    void backoffDoublesUpToTheCapWithJitterBetweenHalfAndAll() {
+        Duration initial = Duration.ofMillis(100);
+        Duration max = Duration.ofSeconds(5);
+        assertThat(StreamEngine.backoffMillis(0, initial, max, 0.0)).isEqualTo(50);
+        assertThat(StreamEngine.backoffMillis(0, initial, max, 0.999)).isBetween(99L, 100L);
+        assertThat(StreamEngine.backoffMillis(3, initial, max, 0.0)).isEqualTo(400);
+        assertThat(StreamEngine.backoffMillis(30, initial, max, 0.999)).isBetween(4990L, 5000L);
+        assertThat(StreamEngine.backoffMillis(30, initial, max, 0.0)).isEqualTo(2500);
+    }
+}
