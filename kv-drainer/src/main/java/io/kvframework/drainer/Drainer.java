@@ -9,8 +9,6 @@ import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.TableMode;
 import io.kvframework.redis.support.Futures;
 import io.kvframework.redis.sql.SqlDialect;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import java.time.Duration;
@@ -53,6 +51,7 @@ public final class Drainer implements AutoCloseable {
     static final Duration MODE_SWITCH_GRACE = Duration.ofSeconds(2);
 
     private final boolean createTablesAtStart;
+    private final ModeSwitches modes;
     private volatile boolean databaseReady;
 
     private Drainer(Builder b) {
@@ -82,6 +81,7 @@ public final class Drainer implements AutoCloseable {
         }
         this.tombstoneRetention = b.tombstoneRetention;
         this.engine = new StreamEngine(kv, new Sink(), b.engineOptions);
+        this.modes = new ModeSwitches(kv, engine);
     }
 
     /** Creates (when asked) and checks the tables, once; the first shard taken waits for it. */
@@ -234,47 +234,7 @@ public final class Drainer implements AutoCloseable {
      *         table is then back in KV mode
      */
     public void switchToDatabase(String table, Duration timeout) throws InterruptedException {
-        switchToDatabase(table, timeout, null);
-    }
-
-    private void switchToDatabase(String table, Duration timeout, String requestId) throws InterruptedException {
-        kv.repository(table);
-        long letters = deadLetters().list(Integer.MAX_VALUE).stream().filter(d -> table.equals(d.originalFields().get("table"))).count();
-        if (letters > 0) {
-            // their rows live only in Redis; database mode evicts every cached row
-            throw new io.kvframework.core.KvUnavailableException("kv-drainer: " + table + " has " + letters + " dead letter(s) whose rows"
-                    + " are only in Redis; replay or discard them (kv dlq) before switching to database mode");
-        }
-        setMode(table, TableMode.SWITCHING);
-        Map<Integer, String> marks = new java.util.HashMap<>();
-        for (int s = 0; s < kv.keys().shards(); s++) {
-            List<io.lettuce.core.StreamMessage<String, String>> last = Futures.await(kv.redis().xrevrange(kv.keys().streamKey(s),
-                    Range.create("-", "+"), Limit.create(0, 1)), kv.options().commandTimeout(), "reading the end of shard " + s);
-            if (!last.isEmpty()) {
-                marks.put(s, last.get(0).getId());
-            }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!marks.isEmpty()) {
-            marks.entrySet().removeIf(e -> engine.processedUpTo(e.getKey(), e.getValue()));
-            if (marks.isEmpty()) {
-                break;
-            }
-            if (withdrawn(table, requestId)) {
-                setMode(table, TableMode.KV);
-                throw new io.kvframework.core.KvUnavailableException("withdrawn: the switch of " + table + " to database mode was"
-                        + " withdrawn by its requester before the streams were drained; the table stays in KV mode");
-            }
-            if (System.nanoTime() > deadline) {
-                setMode(table, TableMode.KV);
-                throw new io.kvframework.core.KvUnavailableException("kv-drainer: switching " + table + " to database mode: "
-                        + marks.size() + " shard(s) not drained within " + timeout + "; the table stays in KV mode");
-            }
-            Thread.sleep(20);
-        }
-        int evicted = kv.admin().evictAll(table);
-        setMode(table, TableMode.DB);
-        LOG.info("kv-drainer: {} is in database mode ({} cached rows evicted)", table, evicted);
+        modes.switchToDatabase(table, timeout, null);
     }
 
     /**
@@ -283,11 +243,7 @@ public final class Drainer implements AutoCloseable {
      * database (keys created in database mode are not in the key filter).
      */
     public void switchToKv(String table, Duration grace) throws InterruptedException {
-        kv.repository(table);
-        setMode(table, TableMode.SWITCHING);
-        Thread.sleep(grace.toMillis());
-        setMode(table, TableMode.CHECKED);
-        LOG.info("kv-drainer: {} is in KV mode again", table);
+        modes.switchToKv(table, grace);
     }
 
     /** The mode of a table: {@code kv}, {@code db} or {@code switching}. */
@@ -348,59 +304,6 @@ public final class Drainer implements AutoCloseable {
                 new String[] {modeRequestsKey(kv), kv.keys().modeCancelKey()}, table, mode + "|" + id, id), kv.options().commandTimeout(),
                 "withdrawing a mode request");
         return removed == 1;
-    }
-
-    /** Takes pending mode requests (each is taken by exactly one instance) and performs them on their own threads. */
-    private void serveModeRequests() {
-        Map<String, String> requests = Futures.await(kv.redis().hgetall(modeRequestsKey(kv)), kv.options().commandTimeout(),
-                "reading mode requests");
-        requests.forEach((table, request) -> {
-            if (Futures.await(kv.redis().hdel(modeRequestsKey(kv), table), kv.options().commandTimeout(), "taking a mode request") == 1) {
-                int bar = request.indexOf('|');
-                String target = bar < 0 ? request : request.substring(0, bar);
-                String id = bar < 0 ? "" : request.substring(bar + 1);
-                Thread t = new Thread(() -> performSwitch(table, target, id), "kv-drainer-mode-" + table);
-                t.setDaemon(true);
-                t.start();
-            }
-        });
-    }
-
-    private void performSwitch(String table, String target, String id) {
-        String result;
-        try {
-            LOG.info("kv-drainer: switching {} to {} mode as requested ({})", table, target, id);
-            if (TableMode.requested(target) == TableMode.DB) {
-                switchToDatabase(table, MODE_SWITCH_TIMEOUT, id);
-            } else {
-                switchToKv(table, MODE_SWITCH_GRACE);
-            }
-            result = "ok:" + target;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = "error:interrupted";
-        } catch (RuntimeException e) {
-            LOG.warn("kv-drainer: switching {} to {} mode failed: {}", table, target, e.toString());
-            result = "error:" + e.getMessage();
-        }
-        Futures.await(kv.redis().hset(modeResultsKey(kv), table, id + " " + result), kv.options().commandTimeout(), "recording a mode result");
-    }
-
-    /** Whether request {@code id} for {@code table} was withdrawn while being performed. */
-    private boolean withdrawn(String table, String id) {
-        if (id == null) {
-            return false;
-        }
-        String cancel = Futures.await(kv.redis().hget(kv.keys().modeCancelKey(), table), kv.options().commandTimeout(), "reading withdrawals");
-        if (id.equals(cancel)) {
-            Futures.await(kv.redis().hdel(kv.keys().modeCancelKey(), table), kv.options().commandTimeout(), "clearing a withdrawal");
-            return true;
-        }
-        return false;
-    }
-
-    private void setMode(String table, TableMode mode) {
-        kv.admin().setMode(table, mode);
     }
 
     /** CREATE TABLE IF NOT EXISTS for the entity tables and the drainer's own tables. */
@@ -486,7 +389,7 @@ public final class Drainer implements AutoCloseable {
         @Override
         public void maintain(Set<Integer> ownedShards) {
             sweep(ownedShards);
-            serveModeRequests();
+            modes.serveRequests();
             long now = System.currentTimeMillis();
             if (now >= nextPrune) {
                 nextPrune = now + Duration.ofMinutes(10).toMillis();
