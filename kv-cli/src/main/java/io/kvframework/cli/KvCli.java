@@ -131,6 +131,9 @@ public final class KvCli {
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
                 return "cannot reach the database at " + root.jdbc + " (" + sql.getMessage() + "); set --jdbc or KV_DATABASE_URL";
             }
+        }
+        // reached but silent: a Redis command failed or timed out (told by the cause's type, not the message)
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof io.kvframework.core.KvUnavailableException && (t.getCause() instanceof io.lettuce.core.RedisException
                     || t.getCause() instanceof java.util.concurrent.TimeoutException)) {
                 return "Redis at " + root.redis + " does not answer (" + t.getMessage() + ")";
