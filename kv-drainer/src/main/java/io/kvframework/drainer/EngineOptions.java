@@ -33,6 +33,7 @@ public final class EngineOptions {
     private final Duration lagThreshold;
     private final Duration stallTimeout;
     private final List<String> retainForGroups;
+    private final java.util.concurrent.ThreadFactory threadFactory;
     private final MeterRegistry meterRegistry;
 
     private EngineOptions(Builder b) {
@@ -48,6 +49,7 @@ public final class EngineOptions {
         this.lagThreshold = b.lagThreshold;
         this.stallTimeout = b.stallTimeout;
         this.retainForGroups = List.copyOf(b.retainForGroups);
+        this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
     }
 
@@ -119,6 +121,25 @@ public final class EngineOptions {
         return retainForGroups;
     }
 
+    /**
+     * Makes the engine's threads (worker, maintenance, leases; the drainer's mode switches); null
+     * (the default) means daemon threads named {@code kv-engine-<group>-<instance>[-<role>]}. An
+     * application server passes its managed factory, as with HikariCP's {@code threadFactory}.
+     */
+    public java.util.concurrent.ThreadFactory threadFactory() {
+        return threadFactory;
+    }
+
+    /** A thread for {@code task}: from {@link #threadFactory()}, or a daemon thread called {@code name}. */
+    Thread newThread(Runnable task, String name) {
+        if (threadFactory != null) {
+            return threadFactory.newThread(task);
+        }
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
+    }
+
     /** Where the engine's {@code kv.engine.*} meters go; null (the default) means the KvClient's {@code KvOptions.meterRegistry}. */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -138,6 +159,7 @@ public final class EngineOptions {
         private Duration lagThreshold = DEFAULT_LAG_THRESHOLD;
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private List<String> retainForGroups = List.of();
+        private java.util.concurrent.ThreadFactory threadFactory;
         private MeterRegistry meterRegistry;
 
         private Builder(String group) {
@@ -192,6 +214,12 @@ public final class EngineOptions {
 
         public Builder lagThreshold(Duration lagThreshold) {
             this.lagThreshold = lagThreshold;
+            return this;
+        }
+
+        /** See {@link EngineOptions#threadFactory()}. */
+        public Builder threadFactory(java.util.concurrent.ThreadFactory threadFactory) {
+            this.threadFactory = threadFactory;
             return this;
         }
 

@@ -85,9 +85,7 @@ final class ModeSwitches {
                 int bar = request.indexOf('|');
                 String target = bar < 0 ? request : request.substring(0, bar);
                 String id = bar < 0 ? "" : request.substring(bar + 1);
-                Thread t = new Thread(() -> performSwitch(table, target, id), "kv-drainer-mode-" + table);
-                t.setDaemon(true);
-                t.start();
+                engine.options().newThread(() -> performSwitch(table, target, id), "kv-drainer-mode-" + table).start();
             }
         });
     }

@@ -155,6 +155,11 @@ public final class StreamEngine implements AutoCloseable {
                 .description("dead letters waiting for an operator (their rows stay pinned in Redis)").register(registry));
     }
 
+    /** The options this engine runs with. */
+    public EngineOptions options() {
+        return options;
+    }
+
     /** Creates the consumer groups on every shard and starts the worker thread. */
     public synchronized StreamEngine start() {
         if (worker != null) {
@@ -164,16 +169,13 @@ public final class StreamEngine implements AutoCloseable {
             createGroups(s);
         }
         running = true;
-        Thread t = new Thread(this::loop, "kv-engine-" + group + "-" + me);
-        t.setDaemon(true);
+        Thread t = options.newThread(this::loop, "kv-engine-" + group + "-" + me);
         worker = t;
         t.start();
-        Thread m = new Thread(this::maintenanceLoop, "kv-engine-" + group + "-" + me + "-maintenance");
-        m.setDaemon(true);
+        Thread m = options.newThread(this::maintenanceLoop, "kv-engine-" + group + "-" + me + "-maintenance");
         maintainer = m;
         m.start();
-        Thread l = new Thread(this::leaseLoop, "kv-engine-" + group + "-" + me + "-leases");
-        l.setDaemon(true);
+        Thread l = options.newThread(this::leaseLoop, "kv-engine-" + group + "-" + me + "-leases");
         leaser = l;
         l.start();
         log.info("kv-engine[{}]: instance {} started with sink {}", group, me, sink.name());

@@ -83,4 +83,18 @@ class EngineLogicTest {
         assertThat(StreamEngine.backoffMillis(30, initial, max, 0.999)).isBetween(4990L, 5000L);
         assertThat(StreamEngine.backoffMillis(30, initial, max, 0.0)).isEqualTo(2500);
     }
+
+    @Test
+    void threadsComeFromTheGivenFactoryOrAreNamedDaemons() {
+        Thread own = EngineOptions.builder("drainer").instanceId("d1").build().newThread(() -> { }, "kv-engine-drainer-d1");
+        assertThat(own.isDaemon()).isTrue();
+        assertThat(own.getName()).isEqualTo("kv-engine-drainer-d1");
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        EngineOptions managed = EngineOptions.builder("drainer").threadFactory(r -> {
+            made.incrementAndGet();
+            return new Thread(r, "managed-" + made.get());
+        }).build();
+        assertThat(managed.newThread(() -> { }, "ignored").getName()).isEqualTo("managed-1");
+        assertThat(made).hasValue(1);
+    }
 }
