@@ -50,6 +50,10 @@ public final class ClickHouseSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("kv-clickhouse");
     private static final DateTimeFormatter CH_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    /** Retry pauses while ClickHouse fails: from 100 ms, doubling, up to 5 s (the engine's backoff). */
+    private static final Duration RETRY_INITIAL = Duration.ofMillis(100);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+
     private final Client clickhouse;
     private final String database;
     private final Map<String, EntityModel<?>> byTopic = new LinkedHashMap<>();
@@ -202,7 +206,8 @@ public final class ClickHouseSink implements AutoCloseable {
                 if (!running) {
                     return false;
                 }
-                sleep(Math.min(5000, 100L << Math.min(attempt, 6)) / 2 + ThreadLocalRandom.current().nextLong(50));
+                sleep(io.kvframework.drainer.StreamEngine.backoffMillis(attempt, RETRY_INITIAL, RETRY_MAX,
+                        ThreadLocalRandom.current().nextDouble()));
             }
         }
     }
@@ -225,14 +230,20 @@ public final class ClickHouseSink implements AutoCloseable {
         try {
             insertLines(model, lines);
         } catch (com.clickhouse.client.api.ServerException rejected) {
-            // ClickHouse refused the data: find the rows it refuses, one by one, and dead-letter them
-            for (int i = 0; i < lines.size(); i++) {
+            // ClickHouse refused the data: bisect down to the rows it refuses and dead-letter them (the engine's bisection)
+            List<Integer> rows = java.util.stream.IntStream.range(0, lines.size()).boxed().toList();
+            Exception[] refusal = {rejected};
+            io.kvframework.drainer.Bisection.bisect(rows, part -> {
                 try {
-                    insertLines(model, List.of(lines.get(i)));
+                    insertLines(model, part.stream().map(lines::get).toList());
+                    return io.kvframework.drainer.Bisection.Attempt.WRITTEN;
                 } catch (com.clickhouse.client.api.ServerException e) {
-                    deadLetter(sources.get(i), e);
+                    refusal[0] = e;
+                    return io.kvframework.drainer.Bisection.Attempt.PERMANENT;
+                } catch (Exception e) {
+                    throw new IllegalStateException("kv-clickhouse: insert failed while isolating refused rows: " + e, e);
                 }
-            }
+            }, i -> deadLetter(sources.get(i), refusal[0]));
             return;
         }
         synchronized (this) {

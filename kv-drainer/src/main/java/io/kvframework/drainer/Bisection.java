@@ -7,14 +7,15 @@ import java.util.function.Function;
 /**
  * Finds the items of a batch that a sink can never write: the batch is halved until each failing
  * part is a single item, which is reported as poison; every other item is written, in order. With
- * k poison items among n, about 2k·log2(n) attempts.
+ * k poison items among n, about 2k·log2(n) attempts. Used by the stream engine and the ClickHouse
+ * loader.
  */
-final class Bisection {
+public final class Bisection {
     private Bisection() {
     }
 
     /** What one attempt at writing a part did. */
-    enum Attempt {
+    public enum Attempt {
         /** The part was written. */
         WRITTEN,
         /** The part holds at least one item the sink can never write. */
@@ -28,7 +29,7 @@ final class Bisection {
      * @param poison receives each item that fails on its own
      * @return false when an attempt said {@link Attempt#STOP}
      */
-    static <T> boolean bisect(List<T> items, Function<List<T>, Attempt> write, Consumer<T> poison) {
+    public static <T> boolean bisect(List<T> items, Function<List<T>, Attempt> write, Consumer<T> poison) {
         if (items.isEmpty()) {
             return true;
         }

@@ -700,9 +700,10 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * The pause before retry {@code attempt + 1}: {@code initial} doubled per attempt, capped at
-     * {@code max}, then jittered to between half and all of it ({@code random} in [0, 1)).
+     * {@code max}, then jittered to between half and all of it ({@code random} in [0, 1)). The one
+     * backoff of every sink (the engine's, the ClickHouse loader's).
      */
-    static long backoffMillis(int attempt, Duration initial, Duration max, double random) {
+    public static long backoffMillis(int attempt, Duration initial, Duration max, double random) {
         long base = initial.toMillis() << Math.min(attempt, 16);
         long capped = Math.min(base, max.toMillis());
         return capped / 2 + (long) (random * (capped / 2 + 1));
