@@ -143,13 +143,4 @@ class ClickHouseSinkIT {
             assertThat(sink.output()).contains("kv-clickhouse: stopped");
         }
     }
-
-    @Test
-    void ddlIsGeneratedFromTheModel() {
-        assertThat(ClickHouseDdl.createTable(Trade.MODEL, "analytics")).isEqualTo("CREATE TABLE IF NOT EXISTS `analytics`.`trades`"
-                + " (`id` String, `desk` Nullable(String), `qty` Int64, `version` UInt64, `is_deleted` UInt8, `ingested_at` DateTime)"
-                + " ENGINE = ReplacingMergeTree(version) ORDER BY (`id`)");
-        assertThat(ClickHouseDdl.kafkaEngine(Trade.MODEL, "analytics", "kafka:9092", "kv.trades", "g"))
-                .hasSize(2).allSatisfy(sql -> assertThat(sql).contains("analytics"));
-    }
 }
