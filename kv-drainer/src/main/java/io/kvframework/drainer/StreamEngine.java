@@ -77,8 +77,7 @@ public final class StreamEngine implements AutoCloseable {
     private volatile boolean sinkFailing;
     private volatile boolean claimFailing;
     private final Map<Integer, Long> stalled = new ConcurrentHashMap<>();
-    private final String[] progressFront;
-    private final long[] progressAt;
+    private final StallWatch stallWatch;
     private final AtomicLong deadLetterCount = new AtomicLong();
     private volatile Throwable failure;
     private volatile Thread worker;
@@ -128,8 +127,7 @@ public final class StreamEngine implements AutoCloseable {
         // one registry for every component: the engine's own if set, otherwise the KvClient's (the application's)
         this.registry = options.meterRegistry() != null ? options.meterRegistry() : kv.options().meterRegistry();
         Tags tags = Tags.of("namespace", keys.namespace(), "group", group, "sink", sink.name());
-        this.progressFront = new String[keys.shards()];
-        this.progressAt = new long[keys.shards()];
+        this.stallWatch = new StallWatch(keys.shards(), options.stallTimeout());
         this.lagEntries = new AtomicLong[keys.shards()];
         this.oldestAgeMillis = new AtomicLong[keys.shards()];
         for (int s = 0; s < keys.shards(); s++) {
@@ -792,20 +790,21 @@ public final class StreamEngine implements AutoCloseable {
             Optional<StreamGroups.Group> g = streams.group(stream, group);
             long backlog = g.isEmpty() ? await(redis().xlen(stream), "measuring shard " + s) : streams.backlog(stream, g.get());
             if (backlog == 0) {
-                progressFront[s] = null;
+                stallWatch.observe(s, 0, null, now);
                 stalled.remove(s);
                 continue;
             }
             String front = g.isEmpty() ? "-" : g.get().pending() > 0 ? streams.oldestPending(stream, group) : g.get().lastDelivered();
-            if (!java.util.Objects.equals(front, progressFront[s])) {
-                progressFront[s] = front;
-                progressAt[s] = now;
+            StallWatch.State state = stallWatch.observe(s, backlog, front, now);
+            if (state == StallWatch.State.MOVING) {
                 stalled.remove(s);
-            } else if (now - progressAt[s] > options.stallTimeout().toMillis()) {
-                long age = g.isEmpty() ? now - progressAt[s] : streams.oldestAgeMillis(stream, g.get());
-                if (stalled.put(s, age) == null) {
+            } else if (state == StallWatch.State.STALLED_NOW || state == StallWatch.State.STILL_STALLED) {
+                long unchanged = stallWatch.unchangedMillis(s, now);
+                long age = g.isEmpty() ? unchanged : streams.oldestAgeMillis(stream, g.get());
+                stalled.put(s, age);
+                if (state == StallWatch.State.STALLED_NOW) {
                     log.warn("kv-engine[{}]: shard {} is stalled: {} entries not acknowledged, no progress for {} ms, oldest entry {} ms old"
-                            + " (owner {})", group, s, backlog, now - progressAt[s], age, Leases.holder(kv, group, s));
+                            + " (owner {})", group, s, backlog, unchanged, age, Leases.holder(kv, group, s));
                 }
             }
         }

@@ -97,4 +97,20 @@ class EngineLogicTest {
         assertThat(managed.newThread(() -> { }, "ignored").getName()).isEqualTo("managed-1");
         assertThat(made).hasValue(1);
     }
+
+    @Test
+    void aShardIsStalledWhenItsFrontDoesNotMoveForStallTimeout() {
+        StallWatch watch = new StallWatch(2, Duration.ofSeconds(60));
+        assertThat(watch.observe(0, 0, null, 0)).isEqualTo(StallWatch.State.IDLE);
+        assertThat(watch.observe(0, 5, "1-0", 1_000)).isEqualTo(StallWatch.State.MOVING);
+        assertThat(watch.observe(0, 5, "1-0", 61_000)).as("exactly the timeout is not yet stalled").isEqualTo(StallWatch.State.MOVING);
+        assertThat(watch.observe(0, 5, "1-0", 61_001)).isEqualTo(StallWatch.State.STALLED_NOW);
+        assertThat(watch.observe(0, 9, "1-0", 90_000)).isEqualTo(StallWatch.State.STILL_STALLED);
+        assertThat(watch.unchangedMillis(0, 90_000)).isEqualTo(89_000);
+        assertThat(watch.observe(0, 9, "2-0", 91_000)).as("progress ends the stall").isEqualTo(StallWatch.State.MOVING);
+        assertThat(watch.observe(0, 9, "2-0", 152_000)).isEqualTo(StallWatch.State.STALLED_NOW);
+        assertThat(watch.observe(0, 0, null, 153_000)).as("drained").isEqualTo(StallWatch.State.IDLE);
+        assertThat(watch.observe(0, 1, "2-0", 154_000)).as("new work starts a new clock").isEqualTo(StallWatch.State.MOVING);
+        assertThat(watch.observe(1, 3, "-", 1_000)).as("shards are watched apart").isEqualTo(StallWatch.State.MOVING);
+    }
 }
