@@ -331,13 +331,13 @@ public final class DatabaseSink implements ChangeSink {
         return tables.get(name);
     }
 
-    /** When the connection being acquired now was asked for (0: none is). */
-    private final java.util.concurrent.atomic.AtomicLong acquiringSince = new java.util.concurrent.atomic.AtomicLong();
+    /** Threads waiting for a connection now → since when (the worker and the maintenance thread may both wait). */
+    private final Map<Thread, Long> acquiring = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public long unreachableMillis() {
-        long since = acquiringSince.get();
-        return since == 0 ? 0 : System.currentTimeMillis() - since;
+        long oldest = acquiring.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        return oldest == 0 ? 0 : System.currentTimeMillis() - oldest;
     }
 
     /**
@@ -354,13 +354,13 @@ public final class DatabaseSink implements ChangeSink {
 
         @Override
         public java.sql.Connection acquire() {
-            acquiringSince.set(System.currentTimeMillis());
+            acquiring.put(Thread.currentThread(), System.currentTimeMillis());
             try {
                 return dataSource.getConnection();
             } catch (java.sql.SQLException e) {
                 throw new org.jooq.exception.DataAccessException("Error getting connection from data source " + dataSource, e);
             } finally {
-                acquiringSince.set(0);
+                acquiring.remove(Thread.currentThread());
             }
         }
 

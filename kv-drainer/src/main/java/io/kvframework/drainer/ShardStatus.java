@@ -1,7 +1,6 @@
 package io.kvframework.drainer;
 
 import io.kvframework.drainer.internal.Leases;
-import io.kvframework.drainer.StreamGroups;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.support.Futures;
 import java.util.ArrayList;

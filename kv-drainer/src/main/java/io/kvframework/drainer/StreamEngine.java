@@ -3,7 +3,6 @@ package io.kvframework.drainer;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvException;
 import io.kvframework.drainer.internal.Leases;
-import io.kvframework.drainer.StreamGroups;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.support.Futures;

@@ -30,28 +30,28 @@ public final class Script {
         }
     }
 
-    /** Where the data plane's scripts live. */
-    private static final Class<?> ROW_SCRIPTS = io.kvframework.redis.internal.RedisKvRepository.class;
+    /** Where the data plane's scripts live (a resource folder; this class does not depend on the data plane). */
+    private static final String ROW_SCRIPTS = "/io/kvframework/redis/internal/";
 
     /** Loads {@code name}.lua of the data plane. */
     public static Script load(String name) {
-        return load(name, ROW_SCRIPTS);
+        return new Script(name, read(ROW_SCRIPTS + name + ".lua", Script.class));
     }
 
     /** Loads {@code name}.lua from the package of {@code owner}. */
     public static Script load(String name, Class<?> owner) {
-        return new Script(name, read(name, owner));
+        return new Script(name, read(name + ".lua", owner));
     }
 
-    /** Loads a row script of this package with the shared helpers of common.lua in front of it. */
+    /** Loads a row script of the data plane with the shared helpers of common.lua in front of it. */
     public static Script loadRowScript(String name) {
-        return new Script(name, read("common", ROW_SCRIPTS) + read(name, ROW_SCRIPTS));
+        return new Script(name, read(ROW_SCRIPTS + "common.lua", Script.class) + read(ROW_SCRIPTS + name + ".lua", Script.class));
     }
 
-    private static String read(String name, Class<?> owner) {
-        try (InputStream in = owner.getResourceAsStream(name + ".lua")) {
+    private static String read(String resource, Class<?> owner) {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing script " + name + ".lua");
+                throw new IllegalStateException("missing script " + resource);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
