@@ -206,7 +206,7 @@ public final class ClickHouseSink implements AutoCloseable {
                 if (!running) {
                     return false;
                 }
-                sleep(io.kvframework.drainer.StreamEngine.backoffMillis(attempt, RETRY_INITIAL, RETRY_MAX,
+                sleep(io.kvframework.stream.StreamEngine.backoffMillis(attempt, RETRY_INITIAL, RETRY_MAX,
                         ThreadLocalRandom.current().nextDouble()));
             }
         }
@@ -233,13 +233,13 @@ public final class ClickHouseSink implements AutoCloseable {
             // ClickHouse refused the data: bisect down to the rows it refuses and dead-letter them (the engine's bisection)
             List<Integer> rows = java.util.stream.IntStream.range(0, lines.size()).boxed().toList();
             Exception[] refusal = {rejected};
-            io.kvframework.drainer.Bisection.bisect(rows, part -> {
+            io.kvframework.stream.Bisection.bisect(rows, part -> {
                 try {
                     insertLines(model, part.stream().map(lines::get).toList());
-                    return io.kvframework.drainer.Bisection.Attempt.WRITTEN;
+                    return io.kvframework.stream.Bisection.Attempt.WRITTEN;
                 } catch (com.clickhouse.client.api.ServerException e) {
                     refusal[0] = e;
-                    return io.kvframework.drainer.Bisection.Attempt.PERMANENT;
+                    return io.kvframework.stream.Bisection.Attempt.PERMANENT;
                 } catch (Exception e) {
                     throw new IllegalStateException("kv-clickhouse: insert failed while isolating refused rows: " + e, e);
                 }

@@ -1,9 +1,9 @@
 package io.kvframework.analytics;
 
-import io.kvframework.drainer.DeadLetters;
-import io.kvframework.drainer.EngineOptions;
-import io.kvframework.drainer.HealthState;
-import io.kvframework.drainer.StreamEngine;
+import io.kvframework.stream.DeadLetters;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.HealthState;
+import io.kvframework.stream.StreamEngine;
 import io.kvframework.redis.KvClient;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.kvframework.analytics;
 
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.config.KvSettings;
 import io.kvframework.redis.config.Setting;

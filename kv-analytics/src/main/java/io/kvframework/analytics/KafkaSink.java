@@ -1,10 +1,10 @@
 package io.kvframework.analytics;
 
 import io.kvframework.core.ChangeEvent;
-import io.kvframework.drainer.ChangeSink;
-import io.kvframework.drainer.FencedException;
-import io.kvframework.drainer.ShardEvent;
-import io.kvframework.drainer.SinkBatch;
+import io.kvframework.core.sink.ChangeSink;
+import io.kvframework.core.sink.FencedException;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.core.sink.SinkBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

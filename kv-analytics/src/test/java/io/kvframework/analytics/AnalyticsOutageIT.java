@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
 import io.kvframework.core.KvRepository;
-import io.kvframework.drainer.EngineOptions;
-import io.kvframework.drainer.HealthState;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.HealthState;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.ClickHouseServer;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvRepository;
-import io.kvframework.drainer.DeadLetter;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.KafkaServer;

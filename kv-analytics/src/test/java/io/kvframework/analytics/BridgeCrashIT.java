@@ -62,17 +62,17 @@ class BridgeCrashIT {
             writer.join();
             try (JvmProcess last = JvmProcess.start(KafkaBridgeMain.class, List.of(), env)) {
                 last.awaitLine(l -> l.startsWith("kv-bridge: started"), Duration.ofSeconds(60));
-                io.kvframework.drainer.StreamEngine observer = new io.kvframework.drainer.StreamEngine(kv,
-                        new io.kvframework.drainer.ChangeSink() {
+                io.kvframework.stream.StreamEngine observer = new io.kvframework.stream.StreamEngine(kv,
+                        new io.kvframework.core.sink.ChangeSink() {
                             @Override
                             public String name() {
                                 return "observer";
                             }
 
                             @Override
-                            public void write(io.kvframework.drainer.SinkBatch batch) {
+                            public void write(io.kvframework.core.sink.SinkBatch batch) {
                             }
-                        }, io.kvframework.drainer.EngineOptions.builder(KafkaBridge.GROUP).instanceId("observer").build());
+                        }, io.kvframework.stream.EngineOptions.builder(KafkaBridge.GROUP).instanceId("observer").build());
                 long deadline = System.currentTimeMillis() + 90_000;
                 while (observer.backlog() > 0 && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);

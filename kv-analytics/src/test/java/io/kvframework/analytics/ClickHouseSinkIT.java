@@ -1,11 +1,12 @@
 package io.kvframework.analytics;
 
+import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
 import io.kvframework.core.KvRepository;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.ClickHouseServer;
@@ -59,7 +60,7 @@ class ClickHouseSinkIT {
             assertThat(drainer.awaitDrained(Duration.ofSeconds(60))).isTrue();
             assertThat(bridge.awaitDrained(Duration.ofSeconds(60))).isTrue();
             List<String> postgres = new ArrayList<>();
-            kv.dsl().fetch("select id, desk, qty, version from trades order by id")
+            SqlDatabase.of(kv.database()).dsl().fetch("select id, desk, qty, version from trades order by id")
                     .forEach(r -> postgres.add(r.get(0) + "\t" + (r.get(1) == null ? "\\N" : r.get(1)) + "\t" + r.get(2) + "\t" + r.get(3)));
             String query = "SELECT id, desk, qty, version FROM `" + ns.value() + "`.`trades` FINAL WHERE is_deleted = 0 ORDER BY id"
                     + " FORMAT TabSeparated";

@@ -1,11 +1,12 @@
 package io.kvframework.analytics;
 
+import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvRepository;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.KafkaServer;
@@ -98,7 +99,7 @@ class KafkaBridgeIT {
             assertThat(inKafka).containsAll(written);
             assertThat(seenLast).isEqualTo(lastVersion);
             Map<String, Long> postgres = new TreeMap<>();
-            kv.dsl().select(DSL.field("id", String.class), DSL.field("version", Long.class)).from(DSL.table("trades"))
+            SqlDatabase.of(kv.database()).dsl().select(DSL.field("id", String.class), DSL.field("version", Long.class)).from(DSL.table("trades"))
                     .forEach(r -> postgres.put(r.value1(), r.value2()));
             Map<String, Long> liveInKafka = new TreeMap<>();
             seenLast.forEach((k, v) -> {

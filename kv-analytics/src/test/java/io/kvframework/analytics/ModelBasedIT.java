@@ -1,5 +1,6 @@
 package io.kvframework.analytics;
 
+import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
@@ -16,7 +17,7 @@ import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.Where;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
@@ -380,7 +381,7 @@ class ModelBasedIT {
         List<String> cols = new ArrayList<>();
         t.model.columns().forEach(c -> cols.add(c.name()));
         Map<String, String> db = new TreeMap<>();
-        kv.dsl().fetch("select " + String.join(", ", cols) + ", version from " + t.model.table()).forEach(r -> {
+        SqlDatabase.of(kv.database()).dsl().fetch("select " + String.join(", ", cols) + ", version from " + t.model.table()).forEach(r -> {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < cols.size(); i++) {
                 parts.add(String.valueOf(r.get(i)));

@@ -7,7 +7,7 @@ import io.kvframework.analytics.KafkaBridge;
 import io.kvframework.analytics.KafkaSink;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvRepository;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.ClickHouseServer;

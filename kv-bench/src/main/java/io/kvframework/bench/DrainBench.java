@@ -1,12 +1,13 @@
 package io.kvframework.bench;
 
+import io.kvframework.sql.SqlDatabase;
 import io.kvframework.core.KvRepository;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.sql.DbRow;
-import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.core.spi.DbRow;
+import io.kvframework.sql.SqlTable;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;
@@ -40,7 +41,7 @@ final class DrainBench {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, shards)) {
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
             return drainRate(kv, instances, rows);
         }
     }
@@ -71,7 +72,7 @@ final class DrainBench {
                 throw new IllegalStateException("drainers did not drain " + rows + " rows within 5 minutes");
             }
             double rate = rows / ((System.nanoTime() - t0) / 1e9);
-            long count = kv.dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
+            long count = SqlDatabase.of(kv.database()).dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
             if (count != rows + WARM_ROWS) {
                 throw new IllegalStateException("drained " + count + " rows, expected " + (rows + WARM_ROWS));
             }
@@ -89,13 +90,13 @@ final class DrainBench {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
             double ours = drainRate(kv, 1, rows);
 
             // baseline: the same rows, raw multi-row upserts of 2000 rows per statement and transaction
-            kv.dsl().execute("create table bench_orders_raw (like bench_orders including all)");
+            SqlDatabase.of(kv.database()).dsl().execute("create table bench_orders_raw (like bench_orders including all)");
             SqlTable<BenchOrder> raw = new SqlTable<>(BenchOrderTable.MODEL, kv.dialect());
-            DSLContext dsl = kv.dsl();
+            DSLContext dsl = SqlDatabase.of(kv.database()).dsl();
             List<DbRow> all = new ArrayList<>();
             for (int i = 0; i < rows; i++) {
                 all.add(new DbRow(BenchOrderTable.MODEL.values(BenchOrder.sample("d" + i, i)), 1));
@@ -152,7 +153,7 @@ final class DrainBench {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, shards)) {
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
             List<Drainer> drainers = new ArrayList<>();
             try {
                 for (int i = 0; i < instances; i++) {

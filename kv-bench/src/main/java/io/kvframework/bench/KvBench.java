@@ -1,5 +1,6 @@
 package io.kvframework.bench;
 
+import io.kvframework.sql.SqlDatabase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,12 +10,12 @@ import io.kvframework.bench.baseline.SdOrderRepository;
 import io.kvframework.bench.baseline.SpringDataRedis;
 import io.kvframework.core.KvRepository;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.redis.support.Script;
-import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.sql.SqlTable;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;
@@ -140,7 +141,7 @@ public final class KvBench {
                         .options(KvOptions.builder().namespace(ns.value()).build()).build();
                 SpringDataRedis spring = new SpringDataRedis(redis)) {
             ((HikariDataSource) db.dataSource()).setMaximumPoolSize(threads);
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
             KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
             SdOrderRepository sd = spring.repository();
             RedisClient raw = RedisClient.create(redis.redisUri());
@@ -275,10 +276,10 @@ public final class KvBench {
      */
     private void missComparison(KvClient kv, KvRepository<BenchOrder> repo) throws Exception {
         int pool = quick ? 60_000 : 600_000;
-        kv.dsl().execute("insert into bench_orders (id, city, status, customer, total, qty, created_at, note, version)"
+        SqlDatabase.of(kv.database()).dsl().execute("insert into bench_orders (id, city, status, customer, total, qty, created_at, note, version)"
                 + " select 'm' || g, 'city-' || (g % 100), 'NEW', 'customer-' || (g % 1000), 19.99, g % 7, now(), 'benchmark row', 1"
                 + " from generate_series(0, " + (pool - 1) + ") g");
-        kv.dsl().execute("analyze bench_orders");
+        SqlDatabase.of(kv.database()).dsl().execute("analyze bench_orders");
         AtomicLong next = new AtomicLong();
         Harness.Op ours = n -> {
             long i = next.getAndIncrement();
@@ -333,7 +334,7 @@ public final class KvBench {
             if (!drainer.awaitDrained(Duration.ofMinutes(5))) {
                 throw new IllegalStateException("the drainer did not catch up with " + ourWrites.get() + " creates");
             }
-            long ourRows = kv.dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
+            long ourRows = SqlDatabase.of(kv.database()).dsl().fetchCount(DSL.table(DSL.name("bench_orders")));
             double ourCatchUp = (System.nanoTime() - t0) / 1e9;
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (redisson.rowsInDatabase() < theirWrites.get() && System.nanoTime() < deadline) {

@@ -4,7 +4,7 @@ import io.kvframework.bench.baseline.SdOrder;
 import io.kvframework.bench.baseline.SpringDataRedis;
 import io.kvframework.core.KvRepository;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.IsolatedDatabase;

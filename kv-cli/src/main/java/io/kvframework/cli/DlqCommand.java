@@ -1,7 +1,7 @@
 package io.kvframework.cli;
 
-import io.kvframework.drainer.DeadLetter;
-import io.kvframework.drainer.DeadLetters;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.DeadLetters;
 import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
 import java.io.PrintWriter;

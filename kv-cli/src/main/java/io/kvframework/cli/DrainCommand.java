@@ -1,6 +1,6 @@
 package io.kvframework.cli;
 
-import io.kvframework.drainer.ShardStatus;
+import io.kvframework.stream.ShardStatus;
 import io.kvframework.redis.KvClient;
 import java.io.PrintWriter;
 import java.time.Duration;

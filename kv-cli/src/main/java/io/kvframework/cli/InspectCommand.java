@@ -1,7 +1,7 @@
 package io.kvframework.cli;
 
 import io.kvframework.core.support.KeyEncoding;
-import io.kvframework.drainer.StreamGroups;
+import io.kvframework.stream.StreamGroups;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.support.Futures;
 import io.lettuce.core.Limit;

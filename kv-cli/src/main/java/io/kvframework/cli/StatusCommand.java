@@ -1,8 +1,8 @@
 package io.kvframework.cli;
 
-import io.kvframework.drainer.DeadLetter;
-import io.kvframework.drainer.DeadLetters;
-import io.kvframework.drainer.ShardStatus;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.DeadLetters;
+import io.kvframework.stream.ShardStatus;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.support.Futures;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvframework.core.KvRepository;
-import io.kvframework.drainer.DeadLetters;
+import io.kvframework.stream.DeadLetters;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.testkit.IsolatedDatabase;
@@ -160,7 +160,7 @@ class KvCliIT {
         assertThat(replay.code()).as(replay.err()).isZero();
         assertThat(replay.out()).contains("replayed dead letter " + id);
         assertThat(kv("drain", "--wait", "--timeout", "PT60S").code()).isZero();
-        List<io.kvframework.drainer.DeadLetter> again = new DeadLetters(kv, Drainer.GROUP).list(10);
+        List<io.kvframework.stream.DeadLetter> again = new DeadLetters(kv, Drainer.GROUP).list(10);
         assertThat(again).singleElement().satisfies(d -> assertThat(d.id()).isNotEqualTo(id));
 
         Result discard = kv("dlq", "discard", Integer.toString(shard), again.get(0).id());

@@ -1,5 +1,14 @@
 package io.kvframework.drainer;
 
+import io.kvframework.core.sink.ChangeSink;
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.stream.StreamEngine;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.DeadLetters;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.HealthState;
+import io.kvframework.sql.DatabaseSink;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kvframework.core.ChangeEvent;
@@ -8,7 +17,7 @@ import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.TableMode;
 import io.kvframework.redis.support.Futures;
-import io.kvframework.redis.sql.SqlDialect;
+import io.kvframework.core.SqlDialect;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import java.time.Duration;

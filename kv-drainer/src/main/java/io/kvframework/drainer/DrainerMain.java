@@ -1,5 +1,6 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.config.KvSettings;
 import io.kvframework.redis.config.Setting;

@@ -1,5 +1,6 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.StreamEngine;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.TableMode;
 import io.kvframework.redis.support.Futures;

@@ -1,5 +1,7 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.HealthState;
+import io.kvframework.stream.DeadLetter;
 import static io.kvframework.drainer.Account.BALANCE;
 import static io.kvframework.drainer.Account.ID;
 import static org.assertj.core.api.Assertions.assertThat;

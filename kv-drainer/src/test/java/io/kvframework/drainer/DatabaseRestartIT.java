@@ -1,5 +1,7 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.ShardStatus;
+import io.kvframework.stream.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.testkit.FaultReport;

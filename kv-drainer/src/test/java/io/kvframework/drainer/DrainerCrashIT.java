@@ -1,5 +1,6 @@
 package io.kvframework.drainer;
 
+import io.kvframework.sql.DatabaseSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.testkit.FaultReport;
@@ -24,7 +25,7 @@ class DrainerCrashIT {
     void sigkillAtRandomPointsLosesNothingAndResurrectsNothing(RedisServer redis, PostgresServer postgres, IsolatedDatabase db,
             TestNamespace ns) throws Exception {
         try (DrainerFixture fx = new DrainerFixture(redis, db.dataSource(), ns, 4)) {
-            new DatabaseSink(db.dataSource(), fx.kv.dialect(), Drainer.GROUP, List.of(Account.MODEL)).createTables();
+            new DatabaseSink(db.dataSource(), fx.kv.dialect(), ns.value(), Drainer.GROUP, List.of(Account.MODEL)).createTables();
             Map<String, String> env = Map.of(
                     "KV_REDIS_URL", redis.uri(),
                     "KV_DATABASE_URL", db.jdbcUrl(),

@@ -1,5 +1,9 @@
 package io.kvframework.drainer;
 
+import io.kvframework.sql.SqlDatabase;
+import io.kvframework.stream.StreamEngine;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.ShardStatus;
 import io.kvframework.core.KvRepository;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
@@ -69,7 +73,7 @@ final class DrainerFixture implements AutoCloseable {
     }
 
     DSLContext dsl() {
-        return DSL.using(dataSource, kv.dialect().jooq());
+        return SqlDatabase.using(dataSource, kv.dialect());
     }
 
     /** id → "owner|balance|note|version" of every row in the database. */

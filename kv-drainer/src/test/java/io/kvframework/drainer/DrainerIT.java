@@ -1,5 +1,11 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.stream.HealthState;
+import io.kvframework.sql.DatabaseSink;
 import static io.kvframework.drainer.Account.BALANCE;
 import static io.kvframework.drainer.Account.ID;
 import static io.kvframework.drainer.Account.NOTE;
@@ -8,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvframework.core.ChangeEvent;
-import io.kvframework.redis.sql.SqlDialect;
+import io.kvframework.core.SqlDialect;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
 import io.kvframework.testkit.RedisServer;
@@ -62,7 +68,7 @@ class DrainerIT {
     @Test
     void duplicatedAndReorderedDeliveryConverges(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
         try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 4)) {
-            DatabaseSink sink = new DatabaseSink(db, SqlDialect.POSTGRES, "test", List.of(Account.MODEL));
+            DatabaseSink sink = new DatabaseSink(db, SqlDialect.POSTGRES, ns.value(), "test", List.of(Account.MODEL));
             sink.createTables();
             List<ShardEvent> events = new ArrayList<>();
             for (int i = 0; i < 20; i++) {

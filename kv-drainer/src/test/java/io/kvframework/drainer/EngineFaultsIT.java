@@ -1,5 +1,11 @@
 package io.kvframework.drainer;
 
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.stream.StreamEngine;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.HealthState;
+import io.kvframework.core.sink.ChangeSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.testkit.KvTest;

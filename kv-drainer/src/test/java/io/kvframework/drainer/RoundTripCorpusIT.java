@@ -1,5 +1,6 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.kvframework.drainer;
 
+import io.kvframework.stream.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.testkit.IsolatedDatabase;

@@ -1,5 +1,6 @@
 package io.kvframework.processortest;
 
+import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,7 @@ import io.kvframework.core.ColumnType;
 import io.kvframework.core.DuplicateKeyException;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.sql.SqlTable;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
@@ -27,8 +28,8 @@ class GeneratedRepositoryIT {
     private static KvClient client(RedisServer redis, DataSource db, TestNamespace ns) {
         KvClient kv = KvClient.builder().redis(redis.redisUri()).dataSource(db)
                 .options(KvOptions.builder().namespace(ns.value()).shards(8).build()).build();
-        new SqlTable<>(CustomerTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
-        new SqlTable<>(ShipmentTable.MODEL, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
+        new SqlTable<>(CustomerTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
+        new SqlTable<>(ShipmentTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
         return kv;
     }
 

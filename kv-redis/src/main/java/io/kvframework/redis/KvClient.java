@@ -5,7 +5,8 @@ import io.kvframework.core.KvRepository;
 import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.redis.internal.RedisKvRepository;
-import io.kvframework.redis.sql.SqlDialect;
+import io.kvframework.core.SqlDialect;
+import io.kvframework.core.spi.KvDatabase;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -23,9 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.jooq.DSLContext;
-import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,14 +53,13 @@ public final class KvClient implements AutoCloseable {
     private final boolean cluster;
     private final boolean ownsConnection;
     private final DataSource dataSource;
-    private final SqlDialect dialect;
-    private final DSLContext dsl;
+    private final KvDatabase database;
     private final Map<String, RedisKvRepository<?>> repositories = new ConcurrentHashMap<>();
 
     private KvClient(Builder b) {
         this.options = b.options;
         this.keys = new KvKeys(options.namespace(), options.shards());
-        this.dataSource = b.dataSource;
+        this.dataSource = b.database != null ? b.database.dataSource() : b.dataSource;
         if (b.connection != null) {
             this.redisClient = null;
             this.connection = b.connection;
@@ -89,15 +86,10 @@ public final class KvClient implements AutoCloseable {
         this.cluster = connection instanceof StatefulRedisClusterConnection;
         this.async = cluster ? ((StatefulRedisClusterConnection<String, String>) connection).async()
                 : ((StatefulRedisConnection<String, String>) connection).async();
-        if (dataSource != null) {
-            this.dialect = b.dialect != null ? b.dialect : SqlDialect.detect(dataSource);
-            this.dsl = DSL.using(dataSource, dialect.jooq(), new Settings().withExecuteLogging(false));
-        } else {
-            this.dialect = null;
-            this.dsl = null;
-        }
+        this.database = b.database != null ? b.database
+                : dataSource != null ? KvDatabase.open(dataSource, b.dialect, options.namespace()) : null;
         LOG.info("kv-redis: client ready ({}, {}, database {})", cluster ? "Redis Cluster" : "Redis", options,
-                dialect == null ? "none" : dialect);
+                database == null ? "none" : database.dialect());
     }
 
     private static StatefulConnection<String, String> connect(java.util.function.Supplier<StatefulConnection<String, String>> connector,
@@ -207,12 +199,12 @@ public final class KvClient implements AutoCloseable {
 
     /** The database dialect, or null without a DataSource. */
     public SqlDialect dialect() {
-        return dialect;
+        return database == null ? null : database.dialect();
     }
 
-    /** jOOQ over the DataSource, or null without one. */
-    public DSLContext dsl() {
-        return dsl;
+    /** The database the repositories fall back to ({@code kv-sql}'s, found for the DataSource), or null without one. */
+    public KvDatabase database() {
+        return database;
     }
 
     @Override
@@ -234,6 +226,7 @@ public final class KvClient implements AutoCloseable {
         private StatefulConnection<String, String> connection;
         private DataSource dataSource;
         private SqlDialect dialect;
+        private KvDatabase database;
         private KvOptions options = KvOptions.create();
 
         private Builder() {
@@ -266,6 +259,12 @@ public final class KvClient implements AutoCloseable {
         /** The dialect, when it should not be detected from the DataSource. */
         public Builder dialect(SqlDialect dialect) {
             this.dialect = dialect;
+            return this;
+        }
+
+        /** The database itself, instead of one opened for {@link #dataSource(DataSource)} (which is then ignored). */
+        public Builder database(KvDatabase database) {
+            this.database = database;
             return this;
         }
 

@@ -166,20 +166,7 @@ public final class KvKeys {
 
     /** The encoded primary key of column values (by model position). */
     public static String primaryKey(EntityModel<?> model, Object[] values) {
-        StringBuilder pk = new StringBuilder();
-        boolean first = true;
-        for (var column : model.key()) {
-            Object v = values[column.position()];
-            if (v == null) {
-                throw new InvalidValueException(column.qualified() + ": key column must not be null");
-            }
-            if (!first) {
-                pk.append(':');
-            }
-            first = false;
-            pk.append(KeyEncoding.encode(column.encode(v)));
-        }
-        return pk.toString();
+        return KeyEncoding.primaryKey(model, values);
     }
 
     /** The encoded values of an index over column values (by model position); null is {@code ~}. */

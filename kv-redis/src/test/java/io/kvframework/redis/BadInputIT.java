@@ -1,10 +1,12 @@
 package io.kvframework.redis;
 
-import static io.kvframework.redis.Order.CITY;
-import static io.kvframework.redis.Order.ID;
-import static io.kvframework.redis.Order.NOTE;
-import static io.kvframework.redis.Order.QTY;
-import static io.kvframework.redis.Order.TOTAL;
+import io.kvframework.core.fixtures.Order;
+import io.kvframework.core.fixtures.Line;
+import static io.kvframework.core.fixtures.Order.CITY;
+import static io.kvframework.core.fixtures.Order.ID;
+import static io.kvframework.core.fixtures.Order.NOTE;
+import static io.kvframework.core.fixtures.Order.QTY;
+import static io.kvframework.core.fixtures.Order.TOTAL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +17,7 @@ import io.kvframework.core.UnindexedQueryException;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.core.Where;
-import io.kvframework.redis.Order.Status;
+import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;

@@ -1,9 +1,10 @@
 package io.kvframework.redis;
 
+import io.kvframework.core.fixtures.Everything;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.KvRepository;
-import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.sql.SqlTable;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
 import io.kvframework.testkit.RedisServer;
@@ -43,7 +44,7 @@ class ColumnTypesIT {
 
     private void roundTrip(RedisServer redis, DataSource db, TestNamespace ns) {
         try (KvFixture fx = new KvFixture(redis, db, ns)) {
-            new SqlTable<>(Everything.MODEL, fx.kv.dialect()).createTable(fx.kv.dsl()).forEach(q -> q.execute());
+            new SqlTable<>(Everything.MODEL, fx.kv.dialect()).createTable(fx.dsl()).forEach(q -> q.execute());
             KvRepository<Everything> repo = fx.kv.repository(Everything.MODEL);
             repo.createWithKV(FULL);
             repo.createWithKV(EMPTY);
@@ -69,7 +70,7 @@ class ColumnTypesIT {
     @Test
     void instantsAreKeptToTheMicrosecondAsTheDatabasesDo(RedisServer redis, DataSource db, TestNamespace ns) {
         try (KvFixture fx = new KvFixture(redis, db, ns)) {
-            new SqlTable<>(Everything.MODEL, fx.kv.dialect()).createTable(fx.kv.dsl()).forEach(q -> q.execute());
+            new SqlTable<>(Everything.MODEL, fx.kv.dialect()).createTable(fx.dsl()).forEach(q -> q.execute());
             KvRepository<Everything> repo = fx.kv.repository(Everything.MODEL);
             Instant nanos = Instant.parse("2026-11-22T10:15:30.123456789Z");
             Everything e = new Everything(UUID.randomUUID(), null, null, null, null, null, null, null, nanos, null, null, null, null, null);

@@ -1,13 +1,14 @@
 package io.kvframework.redis;
 
-import static io.kvframework.redis.Order.CITY;
-import static io.kvframework.redis.Order.ID;
-import static io.kvframework.redis.Order.QTY;
+import io.kvframework.core.fixtures.Order;
+import static io.kvframework.core.fixtures.Order.CITY;
+import static io.kvframework.core.fixtures.Order.ID;
+import static io.kvframework.core.fixtures.Order.QTY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvRepository;
-import io.kvframework.redis.Order.Status;
+import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;

@@ -1,10 +1,15 @@
 package io.kvframework.redis;
 
+import io.kvframework.core.fixtures.Order;
+import io.kvframework.core.fixtures.Everything;
+import io.kvframework.core.fixtures.Line;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.EntityModel;
 import io.kvframework.redis.internal.RedisKvRepository;
-import io.kvframework.redis.sql.DbRow;
-import io.kvframework.redis.sql.SqlTable;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.sql.DatabaseSink;
+import io.kvframework.sql.SqlDatabase;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
 import io.lettuce.core.Range;
@@ -16,16 +21,18 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * A KvClient on a test namespace with the test entities' tables created, and a small stand-in for
- * the drainer: {@link #drain()} applies every stream event to the database in order, version-guarded.
+ * A KvClient on a test namespace with the test entities' tables created; {@link #drain()} hands
+ * every stream event to the drainer's real {@link DatabaseSink}, in stream order per shard.
  */
 final class KvFixture implements AutoCloseable {
     final KvClient kv;
@@ -34,6 +41,7 @@ final class KvFixture implements AutoCloseable {
     final String namespace;
     private final Map<Integer, String> applied = new HashMap<>();
     private final AutoCloseable connection;
+    private final DatabaseSink sink;
 
     KvFixture(RedisServer server, DataSource dataSource, TestNamespace ns, KvOptions.Builder options) {
         this(KvClient.builder().redis(server.redisUri()), standalone(server), dataSource, ns, options);
@@ -70,11 +78,16 @@ final class KvFixture implements AutoCloseable {
         this.kv = builder.dataSource(dataSource).options(options.namespace(namespace).build()).build();
         this.connection = sync.closer();
         this.redis = sync.commands();
-        if (dataSource != null) {
-            for (EntityModel<?> model : List.of(Order.MODEL, Line.MODEL)) {
-                new SqlTable<>(model, kv.dialect()).createTable(kv.dsl()).forEach(q -> q.execute());
-            }
+        this.sink = dataSource == null ? null
+                : new DatabaseSink(dataSource, kv.dialect(), namespace, "fixture", List.of(Order.MODEL, Line.MODEL, Everything.MODEL));
+        if (sink != null) {
+            sink.createTables();
         }
+    }
+
+    /** jOOQ over the test database. */
+    DSLContext dsl() {
+        return SqlDatabase.of(kv.database()).dsl();
     }
 
     KvFixture(RedisServer server, DataSource dataSource, TestNamespace ns) {
@@ -97,31 +110,29 @@ final class KvFixture implements AutoCloseable {
         return events().stream().filter(e -> e.table().equals(table) && e.key().equals(pk)).toList();
     }
 
-    /** Applies every event not yet applied to the database (a stand-in for the drainer). */
+    /**
+     * Writes every event not yet drained with the drainer's {@link DatabaseSink}, in stream order
+     * per shard; a batch never holds one key twice (the engine coalesces, this fixture cuts).
+     */
     void drain() {
-        DSLContext dsl = kv.dsl();
         for (int shard = 0; shard < kv.keys().shards(); shard++) {
             String from = applied.getOrDefault(shard, "-");
             List<StreamMessage<String, String>> messages = redis.xrange(kv.keys().streamKey(shard),
                     from.equals("-") ? Range.create("-", "+") : Range.from(Range.Boundary.excluding(from), Range.Boundary.unbounded()));
+            List<ShardEvent> batch = new ArrayList<>();
+            Set<String> keys = new HashSet<>();
             for (StreamMessage<String, String> m : messages) {
                 ChangeEvent e = ChangeEvent.fromStreamEntry(m.getBody());
-                EntityModel<?> model = kv.repository(e.table()).model();
-                apply(dsl, model, e);
+                if (!keys.add(e.table() + "/" + e.key())) {
+                    sink.write(new SinkBatch(batch, Map.of()));
+                    batch.clear();
+                    keys.clear();
+                    keys.add(e.table() + "/" + e.key());
+                }
+                batch.add(new ShardEvent(shard, m.getId(), e));
                 applied.put(shard, m.getId());
             }
-        }
-    }
-
-    private static <E> void apply(DSLContext dsl, EntityModel<E> model, ChangeEvent e) {
-        SqlTable<E> table = new SqlTable<>(model, dsl.dialect() == org.jooq.SQLDialect.POSTGRES
-                ? io.kvframework.redis.sql.SqlDialect.POSTGRES : io.kvframework.redis.sql.SqlDialect.MARIADB);
-        Object[] values = e.values(model);
-        if (e.op() == ChangeEvent.Op.DELETE) {
-            Object[] key = model.key().stream().map(c -> values[c.position()]).toArray();
-            table.deleteOlder(dsl, key, e.version()).execute();
-        } else {
-            table.upsert(dsl, List.of(new DbRow(values, e.version()))).execute();
+            sink.write(new SinkBatch(batch, Map.of()));
         }
     }
 
@@ -134,7 +145,7 @@ final class KvFixture implements AutoCloseable {
     /** Rows of a table in the database, by primary key column values joined with '|'. */
     Map<String, Long> databaseVersions(String table) {
         Map<String, Long> out = new LinkedHashMap<>();
-        kv.dsl().fetch("select * from " + DSL.name(table).toString()).forEach(r -> out.put(String.valueOf(r.get(0)), r.get("version", Long.class)));
+        dsl().fetch("select * from " + DSL.name(table).toString()).forEach(r -> out.put(String.valueOf(r.get(0)), r.get("version", Long.class)));
         return out;
     }
 

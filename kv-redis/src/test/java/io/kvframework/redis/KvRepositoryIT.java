@@ -1,12 +1,13 @@
 package io.kvframework.redis;
 
-import static io.kvframework.redis.Order.CITY;
-import static io.kvframework.redis.Order.EMAIL;
-import static io.kvframework.redis.Order.ID;
-import static io.kvframework.redis.Order.NOTE;
-import static io.kvframework.redis.Order.QTY;
-import static io.kvframework.redis.Order.STATUS;
-import static io.kvframework.redis.Order.TOTAL;
+import io.kvframework.core.fixtures.Order;
+import static io.kvframework.core.fixtures.Order.CITY;
+import static io.kvframework.core.fixtures.Order.EMAIL;
+import static io.kvframework.core.fixtures.Order.ID;
+import static io.kvframework.core.fixtures.Order.NOTE;
+import static io.kvframework.core.fixtures.Order.QTY;
+import static io.kvframework.core.fixtures.Order.STATUS;
+import static io.kvframework.core.fixtures.Order.TOTAL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ import io.kvframework.core.KvRepository;
 import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.Versioned;
-import io.kvframework.redis.Order.Status;
+import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
@@ -115,7 +116,7 @@ class KvRepositoryIT {
         try (KvFixture strict = fixture(redis, db, new TestNamespace(ns.value() + "s"),
                 KvOptions.builder().shards(4).createCheck(KvOptions.CreateCheck.DATABASE))) {
             KvRepository<Order> repo = strict.kv.repository(Order.MODEL);
-            strict.kv.dsl().execute("insert into orders (id, city, qty, version) values ('legacy', 'Oslo', 1, 7)");
+            strict.dsl().execute("insert into orders (id, city, qty, version) values ('legacy', 'Oslo', 1, 7)");
             assertThatThrownBy(() -> repo.createWithKV(order("legacy", "Bergen"))).isInstanceOf(DuplicateKeyException.class);
             assertThat(repo.findOneVersionedWithKV(ID.eq("legacy")).map(Versioned::version)).contains(7L);
             assertThat(repo.createWithKV(order("fresh", "Bergen")).version()).isEqualTo(1);

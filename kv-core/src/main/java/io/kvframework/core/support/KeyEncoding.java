@@ -1,5 +1,7 @@
 package io.kvframework.core.support;
 
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.InvalidValueException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -47,5 +49,23 @@ public final class KeyEncoding {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The encoded primary key of column values (by model position). */
+    public static String primaryKey(EntityModel<?> model, Object[] values) {
+        StringBuilder pk = new StringBuilder();
+        boolean first = true;
+        for (var column : model.key()) {
+            Object v = values[column.position()];
+            if (v == null) {
+                throw new InvalidValueException(column.qualified() + ": key column must not be null");
+            }
+            if (!first) {
+                pk.append(':');
+            }
+            first = false;
+            pk.append(encode(column.encode(v)));
+        }
+        return pk.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.kvframework.examples.orders;
 
+import io.kvframework.sql.SqlDatabase;
 import static io.kvframework.examples.orders.OrderTable.CUSTOMER_ID;
 import static io.kvframework.examples.orders.OrderTable.ID;
 import static io.kvframework.examples.orders.OrderTable.STATUS;
@@ -11,7 +12,7 @@ import io.kvframework.analytics.KafkaBridge;
 import io.kvframework.analytics.KafkaSink;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.drainer.EngineOptions;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.examples.orders.Order.LineItem;
 import io.kvframework.examples.orders.Order.Status;
 import io.kvframework.redis.KvClient;
@@ -224,7 +225,7 @@ public final class OrderServiceDemo {
                         percentile(kafkaLag, 0.99));
             }
             long inRedis = countRedis(redis, kv.keys());
-            long inPostgres = ((Number) kv.dsl().fetchValue("select count(*) from orders")).longValue();
+            long inPostgres = ((Number) SqlDatabase.of(kv.database()).dsl().fetchValue("select count(*) from orders")).longValue();
             long inKafka = countKafka(kafka, ns + ".orders");
             long inClickHouse = sink == null ? -1 : countClickHouse(chClient, ns, inPostgres);
             Counts counts = new Counts(workload.live(), inRedis, inPostgres, inKafka, inClickHouse,

@@ -1,5 +1,6 @@
 package io.kvframework.examples.quickstart;
 
+import io.kvframework.sql.SqlDatabase;
 import static io.kvframework.examples.quickstart.Order.Status.NEW;
 import static io.kvframework.examples.quickstart.Order.Status.PAID;
 import static io.kvframework.examples.quickstart.Order.Status.SHIPPED;
@@ -59,7 +60,7 @@ public final class QuickStart {
                 drainer.awaitDrained(java.time.Duration.ofSeconds(30));   // tests only: the application just runs
             }
             // end-snippet
-            return ((Number) kv.dsl().fetchValue("select count(*) from orders")).longValue();
+            return ((Number) SqlDatabase.of(kv.database()).dsl().fetchValue("select count(*) from orders")).longValue();
         }
     }
 }

@@ -20,7 +20,7 @@ class QuickStartIT {
         try (var c = io.lettuce.core.RedisClient.create(uri).connect()) {
             c.sync().flushdb();
         }
-        new io.kvframework.redis.sql.SqlTable<>(OrderTable.MODEL, io.kvframework.redis.sql.SqlDialect.POSTGRES)
+        new io.kvframework.sql.SqlTable<>(OrderTable.MODEL, io.kvframework.core.SqlDialect.POSTGRES)
                 .createTable(org.jooq.impl.DSL.using(db, org.jooq.SQLDialect.POSTGRES)).forEach(q -> q.execute());
         assertThat(QuickStart.useTheRepository(uri, db)).isEmpty();
         assertThat(QuickStart.startTheDrainer(uri, db)).isEqualTo(1);

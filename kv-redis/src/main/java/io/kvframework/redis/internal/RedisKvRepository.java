@@ -28,9 +28,8 @@ import io.kvframework.redis.TableMode;
 import io.kvframework.redis.internal.RowCodec.RedisRow;
 import io.kvframework.redis.internal.RowScripts.ExistenceCheck;
 import io.kvframework.redis.internal.RowScripts.RowOp;
-import io.kvframework.redis.sql.DbRow;
-import io.kvframework.redis.sql.SqlTable;
-import io.kvframework.redis.sql.Tombstones;
+import io.kvframework.core.spi.DbRow;
+import io.kvframework.core.spi.EntityStore;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -53,7 +52,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private final EntityModel<E> model;
     private final KvKeys keys;
     private final KvOptions options;
-    private final SqlTable<E> sql;
+    private final EntityStore<E> store;
     private final List<IndexDefinition> uniques;
     private final Duration ttl;
     private final String table;
@@ -77,13 +76,13 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         this.table = model.table();
         this.planner = new QueryPlanner<>(model);
         this.codec = new RowCodec<>(model, options.maxValueLength());
-        this.sql = client.dsl() != null ? new SqlTable<>(model, client.dialect()) : null;
+        this.store = client.database() != null ? client.database().store(model) : null;
         this.uniques = model.indexes().stream().filter(IndexDefinition::unique).toList();
         this.claims = new UniqueClaims<>(client, model, pk -> {
             Found f = readByKey(pk, codec.keyValuesOf(pk));
             return f == null ? null : f.values();
-        }, sql == null ? null : where -> db(() -> sql.select(client.dsl(), where), "checking a unique index of " + table));
-        this.databaseMode = new DatabaseModeWriter<>(client, model, sql, codec, claims);
+        }, store == null ? null : store::findAll);
+        this.databaseMode = new DatabaseModeWriter<>(model, store, codec, claims);
         this.ttl = model.ttl().orElse(options.defaultTtl());
         this.scripts = new RowScripts<>(client, model, codec, ttl);
         MeterRegistry registry = options.meterRegistry();
@@ -103,10 +102,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         return model;
     }
 
-    /** The SQL side of this entity, or null without a DataSource. */
-    public SqlTable<E> sqlTable() {
-        return sql;
-    }
 
     private RedisClusterAsyncCommands<String, String> redis() {
         return client.redis();
@@ -195,7 +190,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     }
 
     private ExistenceCheck createCheck() {
-        if (sql == null) {
+        if (store == null) {
             return ExistenceCheck.NONE;
         }
         return options.createCheck() == KvOptions.CreateCheck.DATABASE ? ExistenceCheck.ALWAYS : ExistenceCheck.IF_FILTER_MAY_HOLD;
@@ -210,7 +205,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             r = scripts.awaitStatus(scripts.write(RowOp.CREATE, pk, -1, createCheck(), fields, List.of()), "creating " + table + " " + pk);
         }
         if (r.status() == WriteStatus.CHECK_DATABASE) {
-            Optional<DbRow> existing = db(() -> sql.selectByKey(client.dsl(), codec.keyValues(values)), "checking " + table + " " + pk);
+            Optional<DbRow> existing = store.findByKey(codec.keyValues(values));
             if (existing.isPresent()) {
                 hydrate(pk, existing.get());
                 throw new DuplicateKeyException(table + ": primary key " + codec.keyDescription(values) + " already exists (in the database)");
@@ -234,7 +229,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         if (System.currentTimeMillis() - tombstonesMissingSince < 10_000) {
             return 0;
         }
-        long v = db(() -> Tombstones.lastDeletedVersion(client.dsl(), keys.namespace(), table, pk), "checking deletes of " + table + " " + pk);
+        long v = store.lastDeletedVersion(pk);
         if (v < 0) {
             tombstonesMissingSince = System.currentTimeMillis();
             return 0;
@@ -300,13 +295,13 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             }
             return row.tombstone() ? null : new Found(pk, row.values(), row.version(), true);
         }
-        if (sql == null) {
+        if (store == null) {
             if (count) {
                 readsMissed.increment();
             }
             return null;
         }
-        Optional<DbRow> db = db(() -> sql.selectByKey(client.dsl(), key), "reading " + table + " " + pk);
+        Optional<DbRow> db = store.findByKey(key);
         if (count) {
             (db.isEmpty() ? readsMissed : readsFromDatabase).increment();
         }
@@ -356,12 +351,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             }
         }
         boolean allKeysKnown = plan.pks() != null && known.size() == plan.pks().size();
-        boolean askDatabase = includeDb && sql != null && !allKeysKnown;
+        boolean askDatabase = includeDb && store != null && !allKeysKnown;
         if (count) {
             (askDatabase ? readsFromDatabase : readsFromRedis).increment();
         }
         if (askDatabase) {
-            List<DbRow> dbRows = db(() -> sql.select(client.dsl(), where), "querying " + table + " where " + where);
+            List<DbRow> dbRows = store.findAll(where);
             Map<String, DbRow> unknown = new LinkedHashMap<>();
             for (DbRow db : dbRows) {
                 String pk = KvKeys.primaryKey(model, db.values());
@@ -693,10 +688,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     private <T> T await(java.util.concurrent.CompletionStage<T> f, String what) {
         return Futures.await(f, options.commandTimeout(), what);
-    }
-
-    private <T> T db(java.util.function.Supplier<T> query, String what) {
-        return DatabaseCall.run(table, query, what);
     }
 
     // ------------------------------------------------------------------ small types

@@ -9,7 +9,7 @@ import io.kvframework.core.KvException;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.sql.DbRow;
+import io.kvframework.core.spi.DbRow;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;

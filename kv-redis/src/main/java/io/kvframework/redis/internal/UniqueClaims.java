@@ -11,7 +11,7 @@ import io.kvframework.core.Where;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.sql.DbRow;
+import io.kvframework.core.spi.DbRow;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,19 +1,19 @@
 package io.kvframework.redis.internal;
 
-import static io.kvframework.redis.Order.CITY;
-import static io.kvframework.redis.Order.EMAIL;
-import static io.kvframework.redis.Order.ID;
-import static io.kvframework.redis.Order.QTY;
-import static io.kvframework.redis.Order.STATUS;
+import static io.kvframework.core.fixtures.Order.CITY;
+import static io.kvframework.core.fixtures.Order.EMAIL;
+import static io.kvframework.core.fixtures.Order.ID;
+import static io.kvframework.core.fixtures.Order.QTY;
+import static io.kvframework.core.fixtures.Order.STATUS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvframework.core.InvalidValueException;
 import io.kvframework.core.UnindexedQueryException;
 import io.kvframework.core.UnknownColumnException;
-import io.kvframework.redis.Line;
-import io.kvframework.redis.Order;
-import io.kvframework.redis.Order.Status;
+import io.kvframework.core.fixtures.Line;
+import io.kvframework.core.fixtures.Order;
+import io.kvframework.core.fixtures.Order.Status;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

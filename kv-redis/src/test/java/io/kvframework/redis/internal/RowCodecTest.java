@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvframework.core.InvalidValueException;
 import io.kvframework.redis.KvKeys;
-import io.kvframework.redis.Line;
-import io.kvframework.redis.Order;
-import io.kvframework.redis.Order.Status;
+import io.kvframework.core.fixtures.Line;
+import io.kvframework.core.fixtures.Order;
+import io.kvframework.core.fixtures.Order.Status;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,0 +1,373 @@
+package io.kvframework.sql;
+
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.core.sink.FencedException;
+import io.kvframework.core.sink.ChangeSink;
+import io.kvframework.core.ChangeEvent;
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.InvalidValueException;
+import io.kvframework.core.SchemaMismatchException;
+import io.kvframework.core.UnknownColumnException;
+import io.kvframework.core.UnknownTableException;
+import io.kvframework.core.spi.DbRow;
+import io.kvframework.core.SqlDialect;
+import io.kvframework.core.support.KeyEncoding;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Writes change events into PostgreSQL or MariaDB: one transaction per batch; per table one
+ * multi-row, version-guarded upsert per chunk (under the 65,535 bind-parameter limit) and
+ * version-guarded deletes; and, in the same transaction, the last applied stream entry id of each
+ * shard in {@code kv_drainer_offsets}, checked against the lease's fencing token. Offsets, fences
+ * and remembered deletes are kept per key namespace, so applications with different namespaces may
+ * share one schema.
+ */
+public final class DatabaseSink implements ChangeSink {
+    /** The drainer's table of stream positions. */
+    public static final String OFFSETS_TABLE = "kv_drainer_offsets";
+    /** The drainer's table of applied deletes, so that no older event can bring a deleted row back. */
+    public static final String TOMBSTONES_TABLE = Tombstones.TABLE;
+    private static final int MAX_BIND_PARAMETERS = 60_000;
+
+    private final DSLContext dsl;
+    private final SqlDialect dialect;
+    private final String group;
+    private final String namespace;
+    private final Map<String, SqlTable<?>> tables = new LinkedHashMap<>();
+    private final Table<Record> offsets = DSL.table(DSL.name(OFFSETS_TABLE));
+    private final Field<String> namespaceField = DSL.field(DSL.name("namespace"), SQLDataType.VARCHAR(64).notNull());
+    private final Field<String> groupField = DSL.field(DSL.name("group_name"), SQLDataType.VARCHAR(64).notNull());
+    private final Field<Integer> shardField = DSL.field(DSL.name("shard"), SQLDataType.INTEGER.notNull());
+    private final Field<String> lastIdField = DSL.field(DSL.name("last_id"), SQLDataType.VARCHAR(42).notNull());
+    private final Field<Long> fenceField = DSL.field(DSL.name("fence"), SQLDataType.BIGINT.notNull());
+
+    /** A sink writing the changes of key namespace {@code namespace}, read by consumer group {@code group}. */
+    public DatabaseSink(DataSource dataSource, SqlDialect dialect, String namespace, String group, List<EntityModel<?>> models) {
+        this.dialect = dialect;
+        this.namespace = namespace;
+        this.group = group;
+        this.dsl = DSL.using(new WatchedConnections(dataSource), SqlDatabase.jooq(dialect), new Settings().withExecuteLogging(false));
+        for (EntityModel<?> model : models) {
+            tables.put(model.table(), new SqlTable<>(model, dialect));
+        }
+    }
+
+    @Override
+    public String name() {
+        return dialect.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** CREATE TABLE IF NOT EXISTS for every entity table and for {@value #OFFSETS_TABLE}. */
+    public void createTables() {
+        for (SqlTable<?> t : tables.values()) {
+            t.createTable(dsl).forEach(Query::execute);
+        }
+        dsl.createTableIfNotExists(offsets).columns(namespaceField, groupField, shardField, lastIdField, fenceField)
+                .constraints(DSL.constraint(DSL.name("pk_" + OFFSETS_TABLE)).primaryKey(namespaceField, groupField, shardField)).execute();
+        Tombstones.createTable(dsl);
+    }
+
+    /** Forgets applied deletes older than {@code retention} (events older than that can no longer arrive). */
+    public int pruneTombstones(java.time.Duration retention) {
+        return Tombstones.prune(dsl, namespace, retention.toMillis());
+    }
+
+    /**
+     * Compares the database with the entity models ({@link SqlTable#schemaProblems}) and checks the
+     * drainer's own tables.
+     *
+     * @throws SchemaMismatchException listing every difference
+     */
+    public void verifySchema() {
+        List<String> problems = new ArrayList<>();
+        for (SqlTable<?> t : tables.values()) {
+            problems.addAll(t.schemaProblems(dsl));
+        }
+        own(OFFSETS_TABLE, List.of("namespace", "group_name", "shard", "last_id", "fence"), problems);
+        own(TOMBSTONES_TABLE, List.of("namespace", "table_name", "key_hash", "version", "deleted_at"), problems);
+        if (!problems.isEmpty()) {
+            throw new SchemaMismatchException("kv-drainer: the database schema does not fit the entity models (" + problems.size()
+                    + " difference(s)):\n  " + String.join("\n  ", problems) + "\nCreate the tables with Drainer.createTables()"
+                    + " (or createTables(true)), or change them as listed; see docs/guarantees.md, \"What the database accepts\"", problems);
+        }
+    }
+
+    private void own(String table, List<String> needed, List<String> problems) {
+        String schema = dialect == SqlDialect.POSTGRES ? "current_schema()" : "database()";
+        Set<String> present = new HashSet<>(dsl.resultQuery("select column_name from information_schema.columns where table_schema = "
+                + schema + " and table_name = {0}", DSL.val(table)).fetch(r -> r.get(0, String.class).toLowerCase(Locale.ROOT)));
+        if (present.isEmpty()) {
+            problems.add("table " + table + " does not exist");
+            return;
+        }
+        List<String> absent = needed.stream().filter(n -> !present.contains(n)).toList();
+        if (!absent.isEmpty()) {
+            problems.add("table " + table + " lacks column(s) " + absent + (absent.contains("namespace")
+                    ? " (made by an earlier version: drop it and let createTables() make it again; offsets only let replays be skipped)"
+                    : ""));
+        }
+    }
+
+    @Override
+    public void check(ChangeEvent event) {
+        SqlTable<?> t = tables.get(event.table());
+        if (t == null) {
+            throw new InvalidValueException("no entity model is registered with the drainer for table '" + event.table() + "'");
+        }
+        // values that do not decode fail in write() as a permanent error, and bisection dead-letters that event
+    }
+
+    @Override
+    public Optional<String> claim(int shard, long fence) {
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            Record existing = tx.select(lastIdField, fenceField).from(offsets).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard))
+                    .forUpdate().fetchOne();
+            if (existing == null) {
+                tx.insertInto(offsets, namespaceField, groupField, shardField, lastIdField, fenceField).values(namespace, group, shard, "0-0", fence)
+                        .execute();
+                return Optional.<String>empty();
+            }
+            if (existing.get(fenceField) > fence) {
+                throw new FencedException("shard " + shard + " is fenced at " + existing.get(fenceField) + " > " + fence);
+            }
+            tx.update(offsets).set(fenceField, fence).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard)).execute();
+            String last = existing.get(lastIdField);
+            return "0-0".equals(last) ? Optional.<String>empty() : Optional.of(last);
+        });
+    }
+
+    @Override
+    public void write(SinkBatch batch) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            Map<String, List<ShardEvent>> byTable = new LinkedHashMap<>();
+            for (ShardEvent e : batch.events()) {
+                byTable.computeIfAbsent(e.event().table(), k -> new ArrayList<>()).add(e);
+            }
+            for (Map.Entry<String, List<ShardEvent>> e : byTable.entrySet()) {
+                apply(tx, tables.get(e.getKey()), e.getValue());
+            }
+            List<Query> updates = new ArrayList<>();
+            List<Integer> shards = new ArrayList<>();
+            for (Map.Entry<Integer, SinkBatch.Position> p : batch.positions().entrySet()) {
+                updates.add(tx.update(offsets).set(lastIdField, p.getValue().lastEntryId())
+                        .where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(p.getKey()))
+                        .and(fenceField.eq(p.getValue().fence())));
+                shards.add(p.getKey());
+            }
+            if (!updates.isEmpty()) {
+                int[] counts = tx.batch(updates).execute();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        throw new FencedException("shard " + shards.get(i) + " has a newer owner than fence "
+                                + batch.positions().get(shards.get(i)).fence());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The event's column values, checked against its key: an entry whose row image names another key
+     * than its {@code key} field is corrupted, and applying it would write a row nobody wrote.
+     */
+    private static Object[] decode(EntityModel<?> model, ChangeEvent event) {
+        Object[] values = event.values(model);
+        String pk = KeyEncoding.primaryKey(model, values);
+        if (!pk.equals(event.key())) {
+            throw new InvalidValueException(model.table() + ": stream entry for key '" + event.key() + "' carries the row of key '" + pk
+                    + "': a corrupted entry");
+        }
+        return values;
+    }
+
+    private <E> void apply(DSLContext tx, SqlTable<E> table, List<ShardEvent> events) {
+        EntityModel<E> model = table.model();
+        String name = model.table();
+        Map<String, ShardEvent> upsertsByHash = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        for (ShardEvent e : events) {
+            if (e.event().op() == ChangeEvent.Op.DELETE) {
+                Object[] values = decode(model, e.event());
+                Object[] key = model.key().stream().map(c -> values[c.position()]).toArray();
+                table.deleteOlder(tx, key, e.event().version()).execute();
+                Tombstones.remember(tx, namespace, name, Tombstones.keyHash(e.event().key()), e.event().version(), now);
+            } else {
+                upsertsByHash.put(Tombstones.keyHash(e.event().key()), e);
+            }
+        }
+        if (upsertsByHash.isEmpty()) {
+            return;
+        }
+        // an event older than an applied delete of its key must not bring the row back
+        for (Record r : tx.select(Tombstones.KEY_HASH, Tombstones.VERSION).from(Tombstones.T).where(Tombstones.NAMESPACE.eq(namespace))
+                .and(Tombstones.TABLE_NAME.eq(name))
+                .and(Tombstones.KEY_HASH.in(upsertsByHash.keySet())).fetch()) {
+            ShardEvent e = upsertsByHash.get(r.get(Tombstones.KEY_HASH));
+            if (e != null && e.event().version() <= r.get(Tombstones.VERSION)) {
+                upsertsByHash.remove(r.get(Tombstones.KEY_HASH));
+            }
+        }
+        List<DbRow> upserts = new ArrayList<>();
+        for (ShardEvent e : upsertsByHash.values()) {
+            upserts.add(new DbRow(decode(model, e.event()), e.event().version()));
+        }
+        int perStatement = Math.max(1, MAX_BIND_PARAMETERS / (model.columns().size() + 1));
+        for (int i = 0; i < upserts.size(); i += perStatement) {
+            table.upsert(tx, upserts.subList(i, Math.min(upserts.size(), i + perStatement))).execute();
+        }
+    }
+
+    @Override
+    public Failure classify(Exception error) {
+        return classifyFailure(error);
+    }
+
+    /**
+     * How a failure of a database write is handled, from exception types and SQLState classes
+     * (never message text): a fence lost is {@code FENCED}; data exceptions (22) and integrity
+     * violations (23), and events the models cannot decode, are {@code PERMANENT} (the event is
+     * bisected out and dead-lettered); everything else — connections (08), resources, deadlocks
+     * and serialization (40), schema problems (42) — is {@code TRANSIENT} and retried.
+     */
+    static Failure classifyFailure(Throwable error) {
+        Throwable t = error;
+        while (t != null) {
+            if (t instanceof FencedException) {
+                return Failure.FENCED;
+            }
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof IOException) {
+                return Failure.TRANSIENT;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                String cls = state.length() >= 2 ? state.substring(0, 2) : state;
+                // data exceptions and integrity violations: this event can never be written as it is
+                if (cls.equals("22") || cls.equals("23")) {
+                    return Failure.PERMANENT;
+                }
+                // connection, resources, operator intervention, serialization/deadlock, and schema problems
+                // (undefined table or column: fixing the schema resumes draining, nothing is dead-lettered)
+                return Failure.TRANSIENT;
+            }
+            // an event this drainer's models cannot decode (corrupted, foreign, or written by a newer model): dead-letter it so the
+            // shard moves on; after upgrading the drainer, `kv dlq replay` applies what was a newer model's event
+            if (t instanceof InvalidValueException || t instanceof UnknownColumnException || t instanceof UnknownTableException) {
+                return Failure.PERMANENT;
+            }
+            t = t.getCause();
+        }
+        return Failure.TRANSIENT;
+    }
+
+    /**
+     * The newest version of the event's key the database knows: its row's version or its last
+     * applied delete, whichever is higher; 0 when it knows neither.
+     */
+    public long storedVersion(ChangeEvent event) {
+        SqlTable<?> t = tables.get(event.table());
+        if (t == null) {
+            throw new UnknownTableException("no entity model is registered with the drainer for table '" + event.table() + "'");
+        }
+        Object[] values = decode(t.model(), event);
+        Object[] key = t.model().key().stream().map(c -> values[c.position()]).toArray();
+        long row = t.selectByKey(dsl, key).map(DbRow::version).orElse(0L);
+        return Math.max(row, Math.max(0, Tombstones.lastDeletedVersion(dsl, namespace, event.table(), event.key())));
+    }
+
+    /** Whether an error means the database cannot be reached (rather than that it refused something). */
+    public static boolean unreachable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof SQLRecoverableException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The last entry id applied for a shard, or empty. */
+    public Optional<String> committed(int shard) {
+        return dsl.select(lastIdField).from(offsets).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard)).fetchOptional(lastIdField)
+                .filter(id -> !id.equals("0-0"));
+    }
+
+    DSLContext dsl() {
+        return dsl;
+    }
+
+    SqlTable<?> table(String name) {
+        return tables.get(name);
+    }
+
+    /** Threads waiting for a connection now → since when (the worker and the maintenance thread may both wait). */
+    private final Map<Thread, Long> acquiring = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public long unreachableMillis() {
+        long oldest = acquiring.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        return oldest == 0 ? 0 : System.currentTimeMillis() - oldest;
+    }
+
+    /**
+     * The DataSource's connections, with the time spent waiting for one recorded: a pool waits up
+     * to its connection timeout (HikariCP: 30 s by default) while the database is unreachable, and
+     * health must say so meanwhile, not only when the wait fails.
+     */
+    private final class WatchedConnections implements org.jooq.ConnectionProvider {
+        private final DataSource dataSource;
+
+        WatchedConnections(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        @Override
+        public java.sql.Connection acquire() {
+            acquiring.put(Thread.currentThread(), System.currentTimeMillis());
+            try {
+                return dataSource.getConnection();
+            } catch (java.sql.SQLException e) {
+                throw new org.jooq.exception.DataAccessException("Error getting connection from data source " + dataSource, e);
+            } finally {
+                acquiring.remove(Thread.currentThread());
+            }
+        }
+
+        @Override
+        public void release(java.sql.Connection connection) {
+            try {
+                connection.close();
+            } catch (java.sql.SQLException e) {
+                throw new org.jooq.exception.DataAccessException("Error closing connection " + connection, e);
+            }
+        }
+    }
+}
