@@ -1,10 +1,10 @@
 package io.kvframework.analytics;
 
+import io.kvframework.redis.KvClient;
 import io.kvframework.stream.DeadLetters;
 import io.kvframework.stream.EngineOptions;
 import io.kvframework.stream.HealthState;
 import io.kvframework.stream.StreamEngine;
-import io.kvframework.redis.KvClient;
 import java.time.Duration;
 import java.util.Objects;
 

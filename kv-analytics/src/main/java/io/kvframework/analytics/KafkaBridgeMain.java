@@ -1,10 +1,10 @@
 package io.kvframework.analytics;
 
-import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.config.KvSettings;
 import io.kvframework.redis.config.Setting;
 import io.kvframework.redis.config.StandaloneProcess;
+import io.kvframework.stream.EngineOptions;
 import java.time.Duration;
 
 /**

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
 import io.kvframework.core.KvRepository;
-import io.kvframework.stream.EngineOptions;
-import io.kvframework.stream.HealthState;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.HealthState;
 import io.kvframework.testkit.ClickHouseServer;
 import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.KafkaServer;

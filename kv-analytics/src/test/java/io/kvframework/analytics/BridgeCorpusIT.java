@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvRepository;
-import io.kvframework.stream.DeadLetter;
-import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.testkit.KafkaServer;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

@@ -1,14 +1,14 @@
 package io.kvframework.analytics;
 
-import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.KvRepository;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.sql.SqlDatabase;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.testkit.KafkaServer;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

@@ -1,6 +1,5 @@
 package io.kvframework.analytics;
 
-import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
@@ -17,10 +16,11 @@ import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.Where;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.sql.SqlDatabase;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.testkit.ClickHouseServer;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.JvmProcess;

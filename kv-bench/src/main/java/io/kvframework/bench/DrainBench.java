@@ -1,13 +1,13 @@
 package io.kvframework.bench;
 
-import io.kvframework.sql.SqlDatabase;
 import io.kvframework.core.KvRepository;
+import io.kvframework.core.spi.DbRow;
 import io.kvframework.drainer.Drainer;
-import io.kvframework.stream.EngineOptions;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.core.spi.DbRow;
+import io.kvframework.sql.SqlDatabase;
 import io.kvframework.sql.SqlTable;
+import io.kvframework.stream.EngineOptions;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;

@@ -1,9 +1,9 @@
 package io.kvframework.cli;
 
-import io.kvframework.stream.DeadLetter;
-import io.kvframework.stream.DeadLetters;
 import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.DeadLetters;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.kvframework.cli;
 
-import io.kvframework.stream.ShardStatus;
 import io.kvframework.redis.KvClient;
+import io.kvframework.stream.ShardStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.kvframework.cli;
 
 import io.kvframework.core.support.KeyEncoding;
-import io.kvframework.stream.StreamGroups;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.support.Futures;
+import io.kvframework.stream.StreamGroups;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;

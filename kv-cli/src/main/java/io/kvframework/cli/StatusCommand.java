@@ -1,10 +1,10 @@
 package io.kvframework.cli;
 
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.support.Futures;
 import io.kvframework.stream.DeadLetter;
 import io.kvframework.stream.DeadLetters;
 import io.kvframework.stream.ShardStatus;
-import io.kvframework.redis.KvClient;
-import io.kvframework.redis.support.Futures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kv status}: per shard and consumer group the backlog, pending entries, oldest age, owner and dead letters; per table the mode. */
 @Command(name = "status", description = "Per shard and consumer group: backlog, pending, age of the oldest entry, lease owner, dead"

@@ -1,9 +1,9 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.StreamEngine;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.TableMode;
 import io.kvframework.redis.support.Futures;
+import io.kvframework.stream.StreamEngine;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import java.time.Duration;

@@ -1,15 +1,16 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.HealthState;
-import io.kvframework.stream.DeadLetter;
 import static io.kvframework.drainer.Account.BALANCE;
 import static io.kvframework.drainer.Account.ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.kvframework.core.SchemaMismatchException;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.HealthState;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
@@ -18,7 +19,6 @@ import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TcpProxy;
 import io.kvframework.testkit.TestNamespace;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.ShardStatus;
-import io.kvframework.stream.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.stream.HealthState;
+import io.kvframework.stream.ShardStatus;
 import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;

@@ -1,8 +1,8 @@
 package io.kvframework.drainer;
 
-import io.kvframework.sql.DatabaseSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.sql.DatabaseSink;
 import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.JvmProcess;

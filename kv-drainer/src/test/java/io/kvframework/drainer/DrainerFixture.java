@@ -1,12 +1,12 @@
 package io.kvframework.drainer;
 
-import io.kvframework.sql.SqlDatabase;
-import io.kvframework.stream.StreamEngine;
-import io.kvframework.stream.EngineOptions;
-import io.kvframework.stream.ShardStatus;
 import io.kvframework.core.KvRepository;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.sql.SqlDatabase;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.ShardStatus;
+import io.kvframework.stream.StreamEngine;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
 import io.lettuce.core.RedisClient;

@@ -1,11 +1,5 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.EngineOptions;
-import io.kvframework.stream.DeadLetter;
-import io.kvframework.core.sink.SinkBatch;
-import io.kvframework.core.sink.ShardEvent;
-import io.kvframework.stream.HealthState;
-import io.kvframework.sql.DatabaseSink;
 import static io.kvframework.drainer.Account.BALANCE;
 import static io.kvframework.drainer.Account.ID;
 import static io.kvframework.drainer.Account.NOTE;
@@ -15,6 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.SqlDialect;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.sql.DatabaseSink;
+import io.kvframework.stream.DeadLetter;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.HealthState;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
 import io.kvframework.testkit.RedisServer;

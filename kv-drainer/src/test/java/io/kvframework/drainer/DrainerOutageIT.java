@@ -1,9 +1,9 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.kvframework.stream.HealthState;
 import io.kvframework.testkit.FaultReport;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;

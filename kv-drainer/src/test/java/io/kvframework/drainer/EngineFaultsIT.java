@@ -1,13 +1,13 @@
 package io.kvframework.drainer;
 
-import io.kvframework.core.sink.SinkBatch;
-import io.kvframework.core.sink.ShardEvent;
-import io.kvframework.stream.StreamEngine;
-import io.kvframework.stream.EngineOptions;
-import io.kvframework.stream.HealthState;
-import io.kvframework.core.sink.ChangeSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.core.sink.ChangeSink;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.stream.EngineOptions;
+import io.kvframework.stream.HealthState;
+import io.kvframework.stream.StreamEngine;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;

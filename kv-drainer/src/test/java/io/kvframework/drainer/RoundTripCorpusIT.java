@@ -1,6 +1,5 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import io.kvframework.core.KvRepository;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.stream.HealthState;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
 import io.kvframework.testkit.RedisServer;

@@ -1,8 +1,8 @@
 package io.kvframework.drainer;
 
-import io.kvframework.stream.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.stream.DeadLetter;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

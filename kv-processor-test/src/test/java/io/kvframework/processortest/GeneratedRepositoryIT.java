@@ -1,6 +1,5 @@
 package io.kvframework.processortest;
 
-import io.kvframework.sql.SqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.kvframework.core.ColumnType;
 import io.kvframework.core.DuplicateKeyException;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.sql.SqlDatabase;
 import io.kvframework.sql.SqlTable;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

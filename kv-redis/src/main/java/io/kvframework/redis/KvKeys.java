@@ -2,7 +2,6 @@ package io.kvframework.redis;
 
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
-import io.kvframework.core.InvalidValueException;
 import io.kvframework.core.support.KeyEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

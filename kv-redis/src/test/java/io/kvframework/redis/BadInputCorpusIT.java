@@ -1,7 +1,5 @@
 package io.kvframework.redis;
 
-import io.kvframework.core.fixtures.Order;
-import io.kvframework.core.fixtures.Line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -13,6 +11,8 @@ import io.kvframework.core.UnindexedQueryException;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.core.Where;
+import io.kvframework.core.fixtures.Line;
+import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

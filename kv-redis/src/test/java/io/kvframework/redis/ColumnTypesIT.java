@@ -1,9 +1,9 @@
 package io.kvframework.redis;
 
-import io.kvframework.core.fixtures.Everything;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.KvRepository;
+import io.kvframework.core.fixtures.Everything;
 import io.kvframework.sql.SqlTable;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;

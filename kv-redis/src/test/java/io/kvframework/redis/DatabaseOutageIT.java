@@ -1,6 +1,5 @@
 package io.kvframework.redis;
 
-import io.kvframework.core.fixtures.Order;
 import static io.kvframework.core.fixtures.Order.CITY;
 import static io.kvframework.core.fixtures.Order.ID;
 import static io.kvframework.core.fixtures.Order.QTY;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kvframework.core.KvRepository;
 import io.kvframework.core.KvUnavailableException;
+import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;

@@ -1,21 +1,21 @@
 package io.kvframework.redis;
 
-import io.kvframework.core.fixtures.Order;
-import io.kvframework.core.fixtures.Everything;
-import io.kvframework.core.fixtures.Line;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.EntityModel;
-import io.kvframework.redis.internal.RedisKvRepository;
+import io.kvframework.core.fixtures.Everything;
+import io.kvframework.core.fixtures.Line;
+import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.sink.ShardEvent;
 import io.kvframework.core.sink.SinkBatch;
+import io.kvframework.redis.internal.RedisKvRepository;
 import io.kvframework.sql.DatabaseSink;
 import io.kvframework.sql.SqlDatabase;
+import io.kvframework.testkit.RedisClusterServer;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.kvframework.testkit.RedisClusterServer;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;

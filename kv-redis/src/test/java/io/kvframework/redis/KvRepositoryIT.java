@@ -1,6 +1,5 @@
 package io.kvframework.redis;
 
-import io.kvframework.core.fixtures.Order;
 import static io.kvframework.core.fixtures.Order.CITY;
 import static io.kvframework.core.fixtures.Order.EMAIL;
 import static io.kvframework.core.fixtures.Order.ID;
@@ -17,6 +16,7 @@ import io.kvframework.core.KvRepository;
 import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.Versioned;
+import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

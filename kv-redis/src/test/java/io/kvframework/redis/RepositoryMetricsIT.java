@@ -1,11 +1,11 @@
 package io.kvframework.redis;
 
-import io.kvframework.core.fixtures.Order;
 import static io.kvframework.core.fixtures.Order.CITY;
 import static io.kvframework.core.fixtures.Order.ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.KvRepository;
+import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.fixtures.Order.Status;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;

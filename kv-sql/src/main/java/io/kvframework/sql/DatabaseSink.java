@@ -1,22 +1,20 @@
 package io.kvframework.sql;
 
-import io.kvframework.core.sink.SinkBatch;
-import io.kvframework.core.sink.ShardEvent;
-import io.kvframework.core.sink.FencedException;
-import io.kvframework.core.sink.ChangeSink;
 import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.InvalidValueException;
 import io.kvframework.core.SchemaMismatchException;
+import io.kvframework.core.SqlDialect;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.UnknownTableException;
+import io.kvframework.core.sink.ChangeSink;
+import io.kvframework.core.sink.FencedException;
+import io.kvframework.core.sink.ShardEvent;
+import io.kvframework.core.sink.SinkBatch;
 import io.kvframework.core.spi.DbRow;
-import io.kvframework.core.SqlDialect;
 import io.kvframework.core.support.KeyEncoding;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;

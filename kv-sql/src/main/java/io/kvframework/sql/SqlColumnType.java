@@ -1,7 +1,7 @@
 package io.kvframework.sql;
 
-import io.kvframework.core.SqlDialect;
 import io.kvframework.core.Column;
+import io.kvframework.core.SqlDialect;
 import java.util.Locale;
 import java.util.Set;
 

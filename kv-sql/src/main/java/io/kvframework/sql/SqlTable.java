@@ -1,13 +1,13 @@
 package io.kvframework.sql;
 
-import io.kvframework.core.spi.DbRow;
-import io.kvframework.core.SqlDialect;
 import io.kvframework.core.Column;
 import io.kvframework.core.ColumnType;
 import io.kvframework.core.Condition;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
+import io.kvframework.core.SqlDialect;
 import io.kvframework.core.Where;
+import io.kvframework.core.spi.DbRow;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;

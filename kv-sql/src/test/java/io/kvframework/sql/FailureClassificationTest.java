@@ -1,11 +1,11 @@
 package io.kvframework.sql;
 
-import io.kvframework.core.sink.ChangeSink;
-import io.kvframework.core.sink.FencedException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.InvalidValueException;
 import io.kvframework.core.UnknownTableException;
+import io.kvframework.core.sink.ChangeSink;
+import io.kvframework.core.sink.FencedException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

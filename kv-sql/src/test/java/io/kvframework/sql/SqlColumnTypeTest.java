@@ -1,9 +1,9 @@
 package io.kvframework.sql;
 
-import io.kvframework.core.SqlDialect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.Column;
+import io.kvframework.core.SqlDialect;
 import io.kvframework.core.fixtures.Everything;
 import io.kvframework.core.fixtures.Order;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.kvframework.sql;
 
-import io.kvframework.core.SqlDialect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.core.SqlDialect;
 import io.kvframework.core.fixtures.Everything;
 import java.util.List;
 import org.jooq.impl.DSL;

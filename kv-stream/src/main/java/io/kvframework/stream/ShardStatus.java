@@ -1,8 +1,8 @@
 package io.kvframework.stream;
 
-import io.kvframework.stream.internal.Leases;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.support.Futures;
+import io.kvframework.stream.internal.Leases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

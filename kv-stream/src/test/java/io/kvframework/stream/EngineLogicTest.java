@@ -1,9 +1,9 @@
 package io.kvframework.stream;
 
-import io.kvframework.core.sink.ShardEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvframework.core.ChangeEvent;
+import io.kvframework.core.sink.ShardEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.kvframework.examples.quickstart;
 
-import io.kvframework.sql.SqlDatabase;
 import static io.kvframework.examples.quickstart.Order.Status.NEW;
 import static io.kvframework.examples.quickstart.Order.Status.PAID;
 import static io.kvframework.examples.quickstart.Order.Status.SHIPPED;
 
 import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
+import io.kvframework.sql.SqlDatabase;
 import io.lettuce.core.RedisURI;
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,9 +1,5 @@
 package io.kvframework.redis.internal;
 
-import io.kvframework.redis.support.Futures;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.kvframework.core.Column;
 import io.kvframework.core.Condition;
 import io.kvframework.core.DuplicateKeyException;
@@ -16,11 +12,13 @@ import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.PartialWriteException;
-import io.kvframework.core.WriteOutcomeUnknownException;
 import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.Update;
 import io.kvframework.core.Versioned;
 import io.kvframework.core.Where;
+import io.kvframework.core.WriteOutcomeUnknownException;
+import io.kvframework.core.spi.DbRow;
+import io.kvframework.core.spi.EntityStore;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
@@ -28,10 +26,11 @@ import io.kvframework.redis.TableMode;
 import io.kvframework.redis.internal.RowCodec.RedisRow;
 import io.kvframework.redis.internal.RowScripts.ExistenceCheck;
 import io.kvframework.redis.internal.RowScripts.RowOp;
-import io.kvframework.core.spi.DbRow;
-import io.kvframework.core.spi.EntityStore;
+import io.kvframework.redis.support.Futures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,15 +1,14 @@
 package io.kvframework.redis.internal;
 
-import io.kvframework.redis.support.Futures;
-import io.kvframework.redis.support.Script;
-
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
 import io.kvframework.core.KvException;
+import io.kvframework.core.spi.DbRow;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.core.spi.DbRow;
+import io.kvframework.redis.support.Futures;
+import io.kvframework.redis.support.Script;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;

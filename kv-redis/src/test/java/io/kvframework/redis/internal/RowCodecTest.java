@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvframework.core.InvalidValueException;
-import io.kvframework.redis.KvKeys;
 import io.kvframework.core.fixtures.Line;
 import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.fixtures.Order.Status;
+import io.kvframework.redis.KvKeys;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;

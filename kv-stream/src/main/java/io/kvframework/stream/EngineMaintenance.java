@@ -1,0 +1,132 @@
+package io.kvframework.stream;
+
+import io.kvframework.stream.internal.Leases;
+import io.lettuce.core.XTrimArgs;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The engine's housekeeping, off the processing thread: trimming below what every consumer group
+ * still needs, lag and oldest-age gauges, stall detection over every shard (owned or not), the dead
+ * letter count, and the sink's own {@code maintain}.
+ */
+final class EngineMaintenance {
+    private final EngineContext cx;
+    private final StreamGroups streams;
+    private final EngineMeters meters;
+    private final DeadLetters deadLetters;
+    private final Supplier<Set<Integer>> ownedShards;
+    private final StallWatch stallWatch;
+    private final Map<Integer, Long> stalled;
+    private final AtomicLong deadLetterCount;
+
+    EngineMaintenance(EngineContext cx, StreamGroups streams, EngineMeters meters, DeadLetters deadLetters, Supplier<Set<Integer>> ownedShards,
+            Map<Integer, Long> stalled, AtomicLong deadLetterCount) {
+        this.stalled = stalled;
+        this.cx = cx;
+        this.streams = streams;
+        this.meters = meters;
+        this.deadLetters = deadLetters;
+        this.ownedShards = ownedShards;
+        this.deadLetterCount = deadLetterCount;
+        this.stallWatch = new StallWatch(cx.keys().shards(), cx.options().stallTimeout());
+    }
+
+    /** Stalled shards: shard → age in milliseconds of its oldest unacknowledged entry (live view). */
+    Map<Integer, Long> stalled() {
+        return stalled;
+    }
+
+    /** Runs every maintenance interval until {@code running} turns false. */
+    void loop(BooleanSupplier running) {
+        while (running.getAsBoolean()) {
+            try {
+                once();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                cx.log().warn("kv-engine[{}]: maintenance failed: {}", cx.group(), e.toString());
+            }
+            EngineContext.sleep(cx.options().maintenanceInterval().toMillis());
+        }
+    }
+
+    private void once() {
+        Set<Integer> mine = ownedShards.get();
+        for (int shard : mine) {
+            trim(shard);
+        }
+        for (int s = 0; s < cx.keys().shards(); s++) {
+            if (mine.contains(s)) {
+                updateLag(s);
+            } else {
+                meters.lagEntries[s].set(0);
+                meters.oldestAgeMillis[s].set(0);
+            }
+        }
+        updateProgress();
+        deadLetterCount.set(deadLetters.count());
+        cx.sink().maintain(mine);
+    }
+
+    /** Trims the shard's stream below the oldest entry any consumer group still needs. */
+    private void trim(int shard) {
+        String stream = cx.keys().streamKey(shard);
+        String keepFrom = null;
+        for (StreamGroups.Group g : streams.groups(stream)) {
+            String needed = g.pending() > 0 ? streams.oldestPending(stream, g.name()) : g.lastDelivered();
+            if (needed == null) {
+                return;
+            }
+            keepFrom = keepFrom == null || StreamGroups.compareIds(needed, keepFrom) < 0 ? needed : keepFrom;
+        }
+        if (keepFrom != null && !keepFrom.equals("0-0")) {
+            cx.await(cx.redis().xtrim(stream, XTrimArgs.Builder.minId(keepFrom)), "trimming shard " + shard);
+        }
+    }
+
+    /**
+     * Looks at every shard, owned or not: a shard whose oldest unacknowledged entry has not changed
+     * for {@code stallTimeout} is stalled (nobody drains it, or its batch never commits).
+     */
+    private void updateProgress() {
+        long now = System.currentTimeMillis();
+        String group = cx.group();
+        for (int s = 0; s < cx.keys().shards(); s++) {
+            String stream = cx.keys().streamKey(s);
+            Optional<StreamGroups.Group> g = streams.group(stream, group);
+            long backlog = g.isEmpty() ? cx.await(cx.redis().xlen(stream), "measuring shard " + s) : streams.backlog(stream, g.get());
+            if (backlog == 0) {
+                stallWatch.observe(s, 0, null, now);
+                stalled.remove(s);
+                continue;
+            }
+            String front = g.isEmpty() ? "-" : g.get().pending() > 0 ? streams.oldestPending(stream, group) : g.get().lastDelivered();
+            StallWatch.State state = stallWatch.observe(s, backlog, front, now);
+            if (state == StallWatch.State.MOVING) {
+                stalled.remove(s);
+            } else if (state == StallWatch.State.STALLED_NOW || state == StallWatch.State.STILL_STALLED) {
+                long unchanged = stallWatch.unchangedMillis(s, now);
+                long age = g.isEmpty() ? unchanged : streams.oldestAgeMillis(stream, g.get());
+                stalled.put(s, age);
+                if (state == StallWatch.State.STALLED_NOW) {
+                    cx.log().warn("kv-engine[{}]: shard {} is stalled: {} entries not acknowledged, no progress for {} ms, oldest entry {} ms"
+                            + " old (owner {})", group, s, backlog, unchanged, age, Leases.holder(cx.kv(), group, s));
+                }
+            }
+        }
+    }
+
+    /** Backlog and oldest-entry age of a shard. */
+    private void updateLag(int shard) {
+        String stream = cx.keys().streamKey(shard);
+        Optional<StreamGroups.Group> g = streams.group(stream, cx.group());
+        long lag = g.isEmpty() ? cx.await(cx.redis().xlen(stream), "measuring shard " + shard) : streams.backlog(stream, g.get());
+        meters.lagEntries[shard].set(lag);
+        meters.oldestAgeMillis[shard].set(lag == 0 || g.isEmpty() ? 0 : streams.oldestAgeMillis(stream, g.get()));
+    }
+}
