@@ -48,12 +48,11 @@ public final class KvBench {
     private final boolean quick;
     private final int threads = Integer.getInteger("kv.bench.threads", 16);
     private final List<Map<String, Object>> results = new ArrayList<>();
-    /** A connection to the benchmark's Redis for INFO cpu: Redis server CPU per operation of each side. */
-    private RedisCommands<String, String> serverProbe;
-    private double[] lastRedisCpuMicrosPerOp = new double[2];
+    private final PairedRuns runs;
 
     private KvBench(boolean quick) {
         this.quick = quick;
+        this.runs = new PairedRuns(quick, threads);
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,18 +67,6 @@ public final class KvBench {
             code = 1;
         }
         System.exit(code);
-    }
-
-    private Duration warmup() {
-        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
-    }
-
-    private Duration measure() {
-        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
-    }
-
-    private int rounds() {
-        return quick ? 1 : 4;
     }
 
     private void runAll() throws Exception {
@@ -106,7 +93,7 @@ public final class KvBench {
             });
         }
         if (only.isEmpty() || only.equals("growth")) {
-            section("growth", () -> new GrowthBench(quick, this::compareQuiet).run().forEach(this::add));
+            section("growth", () -> new GrowthBench(quick, runs::alone).run().forEach(this::add));
         }
         if (only.isEmpty() || only.equals("analytics")) {
             section("analytics", () -> new AnalyticsBench(quick).run().forEach(this::add));
@@ -147,7 +134,7 @@ public final class KvBench {
             RedisClient raw = RedisClient.create(redis.redisUri());
             try (StatefulRedisConnection<String, String> connection = raw.connect()) {
                 RedisCommands<String, String> sync = connection.sync();
-                serverProbe = sync;
+                runs.probe(sync);
                 // -Dkv.bench.one=create,find,findAll,miss (any of them) runs only those comparisons (for profiling)
                 List<String> one = List.of(System.getProperty("kv.bench.one", "").split(","));
                 boolean all = one.equals(List.of(""));
@@ -166,7 +153,7 @@ public final class KvBench {
                     missComparison(kv, repo);
                 }
             } finally {
-                serverProbe = null;
+                runs.probe(null);
                 raw.shutdown();
             }
         }
@@ -354,7 +341,7 @@ public final class KvBench {
     }
 
     private void compare(String name, Harness.Op ours, Harness.Op baseline) throws Exception {
-        Harness.Result[] m = measurePair(ours, baseline);
+        Harness.Result[] m = runs.measurePair(ours, baseline);
         Map<String, Object> row = Results.row(name, Math.round(m[0].opsPerSecond()), Math.round(m[1].opsPerSecond()), "ops/s", "higher");
         row.put("ours_p50_us", Results.round2(m[0].p50Micros()));
         row.put("ours_p99_us", Results.round2(m[0].p99Micros()));
@@ -363,78 +350,16 @@ public final class KvBench {
         row.put("ours_jvm_cpu_us_per_op", Results.round2(m[0].jvmCpuMicrosPerOp()));
         row.put("baseline_jvm_cpu_us_per_op", Results.round2(m[1].jvmCpuMicrosPerOp()));
         row.put("threads", threads);
-        if (serverProbe != null) {
-            row.put("ours_redis_cpu_us_per_op", Results.round2(lastRedisCpuMicrosPerOp[0]));
-            row.put("baseline_redis_cpu_us_per_op", Results.round2(lastRedisCpuMicrosPerOp[1]));
+        double[] redisCpu = runs.lastRedisCpuMicrosPerOp();
+        if (runs.probing()) {
+            row.put("ours_redis_cpu_us_per_op", Results.round2(redisCpu[0]));
+            row.put("baseline_redis_cpu_us_per_op", Results.round2(redisCpu[1]));
         }
         results.add(row);
         System.out.printf(Locale.ROOT, "%-60s ours %,10.0f ops/s  baseline %,10.0f ops/s  ratio %.2f  (p99 %.0f vs %.0f us;"
                 + " JVM CPU/op %.0f vs %.0f us; Redis CPU/op %.1f vs %.1f us)%n", name, m[0].opsPerSecond(), m[1].opsPerSecond(),
                 m[0].opsPerSecond() / m[1].opsPerSecond(), m[0].p99Micros(), m[1].p99Micros(), m[0].jvmCpuMicrosPerOp(),
-                m[1].jvmCpuMicrosPerOp(), lastRedisCpuMicrosPerOp[0], lastRedisCpuMicrosPerOp[1]);
-    }
-
-    /** Warms up both sides, then alternates rounds (AB, BA, ...) so drift hits both alike; the median round of each side. */
-    private Harness.Result[] measurePair(Harness.Op ours, Harness.Op baseline) throws Exception {
-        List<Harness.Result> o = new ArrayList<>();
-        List<Harness.Result> b = new ArrayList<>();
-        AtomicLong ourCounter = new AtomicLong();
-        AtomicLong baseCounter = new AtomicLong();
-        Harness.warmup(threads, warmup(), ours, ourCounter);
-        Harness.warmup(threads, warmup(), baseline, baseCounter);
-        double[] serverCpu = new double[2];
-        long[] ops = new long[2];
-        for (int r = 0; r < rounds(); r++) {
-            for (int side : r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
-                double cpu0 = redisServerCpuSeconds();
-                Harness.Result result = side == 0 ? Harness.run(threads, measure(), ours, ourCounter)
-                        : Harness.run(threads, measure(), baseline, baseCounter);
-                serverCpu[side] += redisServerCpuSeconds() - cpu0;
-                ops[side] += result.operations();
-                (side == 0 ? o : b).add(result);
-            }
-        }
-        lastRedisCpuMicrosPerOp = new double[] {serverCpu[0] * 1e6 / Math.max(1, ops[0]), serverCpu[1] * 1e6 / Math.max(1, ops[1])};
-        return new Harness.Result[] {median(o), median(b)};
-    }
-
-    /** Seconds of CPU the Redis server has used (INFO cpu), or 0 without a probe connection. */
-    private double redisServerCpuSeconds() {
-        if (serverProbe == null) {
-            return 0;
-        }
-        double total = 0;
-        for (String line : serverProbe.info("cpu").split("\r?\n")) {
-            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return total;
-    }
-
-    /** One side alone, measured like the pairs (for growth curves, whose baseline is the smallest configuration). */
-    private Harness.Result compareQuiet(Harness.Op op) throws Exception {
-        AtomicLong counter = new AtomicLong();
-        Harness.warmup(threads, warmup(), op, counter);
-        List<Harness.Result> runs = new ArrayList<>();
-        for (int r = 0; r < (quick ? 1 : rounds()); r++) {
-            runs.add(Harness.run(threads, measure(), op, counter));
-        }
-        return median(runs);
-    }
-
-    private static Harness.Result median(List<Harness.Result> results) {
-        List<Harness.Result> sorted = new ArrayList<>(results);
-        sorted.sort(java.util.Comparator.comparingDouble(Harness.Result::opsPerSecond));
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static double round(double v) {
-        return Math.round(v);
-    }
-
-    private static double round2(double v) {
-        return Math.round(v * 100) / 100.0;
+                m[1].jvmCpuMicrosPerOp(), redisCpu[0], redisCpu[1]);
     }
 
     private void report() throws Exception {

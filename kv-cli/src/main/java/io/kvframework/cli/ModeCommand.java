@@ -1,6 +1,6 @@
 package io.kvframework.cli;
 
-import io.kvframework.drainer.Drainer;
+import io.kvframework.drainer.ModeRequests;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.support.Futures;
 import java.io.PrintWriter;
@@ -40,11 +40,11 @@ final class ModeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (KvClient kv = root.client()) {
             if (target == null) {
-                print(out, Drainer.modeOf(kv, table), null);
+                print(out, ModeRequests.modeOf(kv, table), null);
                 return 0;
             }
             io.kvframework.redis.TableMode.requested(target);
-            String id = Drainer.requestMode(kv, table, target);
+            String id = ModeRequests.requestMode(kv, table, target);
             if (!root.json) {
                 out.println("asked the drainers to switch " + table + " to " + target + " mode (request " + id + "); waiting ...");
                 out.flush();
@@ -54,8 +54,8 @@ final class ModeCommand implements Callable<Integer> {
                 return done;
             }
             // no request outlives the command that asked for it
-            if (Drainer.withdrawMode(kv, table, target, id)) {
-                print(out, Drainer.modeOf(kv, table), "no drainer took the request within " + timeout + " (is a drainer running on namespace "
+            if (ModeRequests.withdrawMode(kv, table, target, id)) {
+                print(out, ModeRequests.modeOf(kv, table), "no drainer took the request within " + timeout + " (is a drainer running on namespace "
                         + root.namespace + "?); the request was withdrawn");
                 return KvCli.FAILED;
             }
@@ -63,7 +63,7 @@ final class ModeCommand implements Callable<Integer> {
             if (done != null) {
                 return done;
             }
-            print(out, Drainer.modeOf(kv, table), "a drainer took the request but did not finish within " + timeout
+            print(out, ModeRequests.modeOf(kv, table), "a drainer took the request but did not finish within " + timeout
                     + "; it was asked to stop and put the table back in KV mode");
             return KvCli.FAILED;
         }
@@ -75,10 +75,10 @@ final class ModeCommand implements Callable<Integer> {
     /** The exit code once request {@code id} has an outcome, or null at the deadline. */
     private Integer await(KvClient kv, PrintWriter out, String id, long deadline) throws InterruptedException {
         while (System.nanoTime() < deadline) {
-            String result = Drainer.modeResult(kv, table, id);
+            String result = ModeRequests.modeResult(kv, table, id);
             if (result != null) {
                 boolean ok = result.startsWith("ok:");
-                print(out, Drainer.modeOf(kv, table), ok ? null : result.substring("error:".length()));
+                print(out, ModeRequests.modeOf(kv, table), ok ? null : result.substring("error:".length()));
                 return ok ? 0 : KvCli.FAILED;
             }
             Thread.sleep(100);

@@ -246,114 +246,12 @@ public final class Column<E, T> {
      * @throws InvalidValueException naming the column and the problem
      */
     public void check(Object value) {
-        if (!javaType.isInstance(value)) {
-            throw new InvalidValueException(qualified() + ": expected " + javaType.getSimpleName() + " but got "
-                    + value.getClass().getSimpleName());
-        }
-        switch (type) {
-            case STRING -> {
-                String text = (String) value;
-                checkText(text);
-                if (maxLength >= 0 && text.length() > maxLength) {
-                    int characters = text.codePointCount(0, text.length());
-                    if (characters > maxLength) {
-                        throw new InvalidValueException(qualified() + ": value of length " + characters + " exceeds maxLength " + maxLength
-                                + (declaredLength < 0 ? " (the default for a String in a key or index; declare @Column(maxLength = ...))" : ""));
-                    }
-                }
-            }
-            case BYTES -> {
-                int length = ((byte[]) value).length;
-                if (maxLength >= 0 && length > maxLength) {
-                    throw new InvalidValueException(qualified() + ": value of length " + length + " exceeds maxLength " + maxLength);
-                }
-            }
-            case DOUBLE -> {
-                double d = (Double) value;
-                if (Double.isNaN(d) || Double.isInfinite(d)) {
-                    throw new InvalidValueException(qualified() + ": " + d + " cannot be stored (MariaDB's DOUBLE has no NaN or infinity)");
-                }
-            }
-            case DECIMAL -> checkDecimal((BigDecimal) value);
-            case INSTANT -> checkRange(value, ((Instant) value).isBefore(MIN_INSTANT) || ((Instant) value).isAfter(MAX_INSTANT),
-                    MIN_INSTANT, MAX_INSTANT);
-            case LOCAL_DATE -> checkRange(value, ((LocalDate) value).isBefore(MIN_DATE) || ((LocalDate) value).isAfter(MAX_DATE),
-                    MIN_DATE, MAX_DATE);
-            case LOCAL_DATE_TIME -> {
-                LocalDateTime t = (LocalDateTime) value;
-                LocalDateTime min = MIN_DATE.atStartOfDay();
-                LocalDateTime max = LocalDateTime.ofInstant(MAX_INSTANT, java.time.ZoneOffset.UTC);
-                checkRange(value, t.isBefore(min) || t.isAfter(max), min, max);
-            }
-            default -> {
-            }
-        }
+        ValueLimits.check(this, value);
     }
 
-    private void checkRange(Object value, boolean outside, Object min, Object max) {
-        if (outside) {
-            throw new InvalidValueException(qualified() + ": " + value + " is outside what the databases store (" + min + " to " + max + ")");
-        }
-    }
-
-    /** A decimal fits when its canonical form needs no rounding and has no more digits than the column holds. */
-    private void checkDecimal(BigDecimal value) {
-        BigDecimal canonical;
-        try {
-            canonical = canonical(value, scale);
-        } catch (ArithmeticException e) {
-            throw new InvalidValueException(qualified() + ": " + value.toPlainString() + " has " + value.scale() + " decimals, the column keeps "
-                    + scale + "; refused rather than rounded");
-        }
-        int decimals = canonical.scale();
-        int integerDigits = Math.max(0, canonical.precision() - decimals);
-        int maxInteger = precision >= 0 ? precision - scale : UNDECLARED_INTEGER_DIGITS;
-        int maxDecimals = scale >= 0 ? scale : MAX_SCALE;
-        if (integerDigits > maxInteger || decimals > maxDecimals) {
-            String declared = precision >= 0 ? "DECIMAL(" + precision + "," + scale + ")"
-                    : "an undeclared precision (up to " + UNDECLARED_INTEGER_DIGITS + " integer digits and " + MAX_SCALE
-                            + " decimals; declare @Column(precision, scale))";
-            throw new InvalidValueException(qualified() + ": " + value.toPlainString() + " has " + integerDigits + " integer digits and "
-                    + decimals + " decimals, more than " + declared + " holds");
-        }
-    }
-
-    /**
-     * The stored form of a decimal: with the declared scale (throws {@link ArithmeticException} when
-     * that would round), or without trailing zeros and with a scale of at least 0 when undeclared.
-     */
-    private static BigDecimal canonical(BigDecimal value, int scale) {
-        if (scale >= 0) {
-            return value.setScale(scale, java.math.RoundingMode.UNNECESSARY);
-        }
-        if (value.signum() == 0) {
-            return BigDecimal.ZERO;
-        }
-        BigDecimal stripped = value.stripTrailingZeros();
-        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
-    }
-
-    /**
-     * Refuses text that cannot be stored as it is everywhere the row goes: a NUL character
-     * (PostgreSQL rejects it) and unpaired surrogates (not Unicode; UTF-8 encoding would silently
-     * replace them).
-     */
-    private void checkText(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\u0000') {
-                throw new InvalidValueException(qualified() + ": value contains a NUL character (U+0000) at index " + i
-                        + ", which PostgreSQL cannot store");
-            }
-            if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
-                if (!paired) {
-                    throw new InvalidValueException(qualified() + ": value contains an unpaired surrogate (U+"
-                            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i + ": not valid Unicode");
-                }
-                i++;
-            }
-        }
+    /** The declared maximum length, or -1 when the default applies. */
+    int declaredLength() {
+        return declaredLength;
     }
 
     /** {@code table.column}, for messages. */
@@ -427,7 +325,7 @@ public final class Column<E, T> {
     /** The canonical form of a decimal, or the value itself when it does not fit the declared scale (refused by {@link #check}). */
     private BigDecimal normalizeDecimal(BigDecimal value) {
         try {
-            return canonical(value, scale);
+            return ValueLimits.canonical(value, scale);
         } catch (ArithmeticException e) {
             return value;
         }
@@ -436,7 +334,7 @@ public final class Column<E, T> {
     private String json(Object value) {
         try {
             String text = JsonMapper.MAPPER.writeValueAsString(value);
-            checkText(text);
+            ValueLimits.checkText(this, text);
             if (text.contains("\\u0000")) {
                 throw new InvalidValueException(qualified() + ": JSON value contains a NUL character (\\u0000), which PostgreSQL's jsonb"
                         + " cannot store");

@@ -9,17 +9,12 @@ import io.kvframework.core.sink.ChangeSink;
 import io.kvframework.core.sink.ShardEvent;
 import io.kvframework.core.sink.SinkBatch;
 import io.kvframework.redis.KvClient;
-import io.kvframework.redis.KvKeys;
-import io.kvframework.redis.TableMode;
-import io.kvframework.redis.support.Futures;
 import io.kvframework.sql.DatabaseSink;
 import io.kvframework.stream.DeadLetter;
 import io.kvframework.stream.DeadLetters;
 import io.kvframework.stream.EngineOptions;
 import io.kvframework.stream.HealthState;
 import io.kvframework.stream.StreamEngine;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScoredValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +56,12 @@ public final class Drainer implements AutoCloseable {
 
     private final boolean createTablesAtStart;
     private final ModeSwitches modes;
+    private final Evictions evictions;
     private volatile boolean databaseReady;
 
     private Drainer(Builder b) {
         this.kv = b.kv;
+        this.evictions = new Evictions(kv);
         this.ownedPool = b.ownedPool;
         DataSource ds = b.dataSource != null ? b.dataSource : b.ownedPool;
         SqlDialect dialect = b.dialect != null ? b.dialect
@@ -177,7 +174,7 @@ public final class Drainer implements AutoCloseable {
             throw new IllegalStateException("kv-drainer: replaying dead letter " + letter.id() + " of " + event.table() + " " + event.key()
                     + " left the database at version " + now + " < " + event.version() + "; the dead letter is kept");
         }
-        scheduleEvictions(batch);
+        evictions.schedule(batch);
         deadLetters().discard(letter.shard(), letter.id());
         LOG.info("kv-drainer: replayed dead letter {} of {} {} (version {})", letter.id(), event.table(), event.key(), event.version());
         return ReplayResult.APPLIED;
@@ -191,47 +188,12 @@ public final class Drainer implements AutoCloseable {
      * @return what was dropped, for the operator's record
      */
     public String discard(DeadLetter letter) {
-        return discard(kv, letter, database);
+        return DeadLetterDiscard.discard(kv, letter, database);
     }
 
     /** {@link #discard(DeadLetter)} without a running drainer (the operator CLI); the database side is not described. */
     public static String discard(KvClient kv, DeadLetter letter) {
-        return discard(kv, letter, null);
-    }
-
-    private static String discard(KvClient kv, DeadLetter letter, DatabaseSink database) {
-        ChangeEvent event;
-        try {
-            event = ChangeEvent.fromStreamEntry(letter.originalFields());
-        } catch (RuntimeException notAnEvent) {
-            Futures.await(kv.redis().xdel(letter.streamKey(kv), letter.id()), kv.options().commandTimeout(), "discarding a dead letter");
-            String what = "dropped stream entry " + letter.originalEntryId() + " (dead letter " + letter.id() + " of shard " + letter.shard()
-                    + "), not a KV change event: " + letter.originalFields();
-            LOG.warn("kv-drainer: {}", what);
-            return what;
-        }
-        KvKeys keys = kv.keys();
-        int shard = keys.shard(event.table(), event.key());
-        String inRedis = Futures.await(kv.redis().hget(keys.rowKey(shard, event.table(), event.key()), "_v"), kv.options().commandTimeout(),
-                "reading the version of " + event.key());
-        String inDatabase = "";
-        if (database != null) {
-            long stored = database.storedVersion(event);
-            inDatabase = stored == 0 ? "; the database has no version of it" : "; the database holds version " + stored;
-        }
-        boolean pinned = inRedis != null && Long.parseLong(inRedis) == event.version();
-        if (pinned) {
-            long due = System.currentTimeMillis() + kv.options().defaultTtl().toMillis();
-            Futures.await(kv.redis().zadd(keys.expiryKey(shard), (double) due, event.table() + ":" + event.key() + ":" + event.version()),
-                    kv.options().commandTimeout(), "releasing the pinned row");
-        }
-        Futures.await(kv.redis().xdel(letter.streamKey(kv), letter.id()), kv.options().commandTimeout(), "discarding a dead letter");
-        String what = "dropped change " + event.op() + " version " + event.version() + " of " + event.table() + " " + event.key()
-                + " (dead letter " + letter.id() + " of shard " + letter.shard() + ")" + inDatabase
-                + (pinned ? "; Redis holds this version until its TTL (" + kv.options().defaultTtl() + ") ends, then reads return the database's"
-                        : "; Redis holds " + (inRedis == null ? "no version" : "version " + inRedis) + " of it");
-        LOG.warn("kv-drainer: {}", what);
-        return what;
+        return DeadLetterDiscard.discard(kv, letter, null);
     }
 
     /**
@@ -257,62 +219,7 @@ public final class Drainer implements AutoCloseable {
 
     /** The mode of a table: {@code kv}, {@code db} or {@code switching}. */
     public String mode(String table) {
-        return modeOf(kv, table);
-    }
-
-    /** The mode of a table as Redis holds it: {@code kv}, {@code db} or {@code switching}. */
-    public static String modeOf(KvClient kv, String table) {
-        return tableMode(kv, table).operatorName();
-    }
-
-    /** The mode of a table as Redis holds it. */
-    public static TableMode tableMode(KvClient kv, String table) {
-        return kv.admin().mode(table);
-    }
-
-    /** Hash of mode switches asked for by operators (table → {@code <mode>|<request id>}): {@code {ns:0}:mode-requests}. */
-    public static String modeRequestsKey(KvClient kv) {
-        return kv.keys().modeRequestsKey();
-    }
-
-    /** Hash of the outcome of the last requested switch per table ({@code <id> ok:<mode>} or {@code <id> error:<message>}). */
-    public static String modeResultsKey(KvClient kv) {
-        return kv.keys().modeResultsKey();
-    }
-
-    /**
-     * Asks the running drainers to switch a table to {@code kv} or {@code db} mode (what the operator
-     * CLI's {@code mode} command does): one drainer instance takes the request within a maintenance
-     * interval, performs {@link #switchToDatabase} or {@link #switchToKv}, and records the outcome in
-     * {@link #modeResultsKey}. Returns the request's id, for {@link #modeResult} and {@link #withdrawMode}.
-     */
-    public static String requestMode(KvClient kv, String table, String mode) {
-        TableMode.requested(mode);
-        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-        Futures.await(kv.redis().hset(modeRequestsKey(kv), table, mode + "|" + id), kv.options().commandTimeout(), "requesting a mode switch");
-        return id;
-    }
-
-    /** The outcome of request {@code id} ({@code ok:<mode>} or {@code error:<message>}), or null while there is none. */
-    public static String modeResult(KvClient kv, String table, String id) {
-        String result = Futures.await(kv.redis().hget(modeResultsKey(kv), table), kv.options().commandTimeout(), "reading a mode result");
-        return result != null && result.startsWith(id + " ") ? result.substring(id.length() + 1) : null;
-    }
-
-    private static final String WITHDRAW = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end"
-            + " redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) return 0";
-
-    /**
-     * Withdraws a mode request whose asker gives up: a request no drainer has taken is removed
-     * (returns true); one a drainer is performing is told to stop, and the drainer puts the table
-     * back in KV mode and records {@code error:withdrawn} (returns false). No request outlives the
-     * command that asked for it.
-     */
-    public static boolean withdrawMode(KvClient kv, String table, String mode, String id) {
-        Long removed = Futures.await(kv.redis().<Long>eval(WITHDRAW, io.lettuce.core.ScriptOutputType.INTEGER,
-                new String[] {modeRequestsKey(kv), kv.keys().modeCancelKey()}, table, mode + "|" + id, id), kv.options().commandTimeout(),
-                "withdrawing a mode request");
-        return removed == 1;
+        return ModeRequests.modeOf(kv, table);
     }
 
     /** CREATE TABLE IF NOT EXISTS for the entity tables and the drainer's own tables. */
@@ -325,35 +232,6 @@ public final class Drainer implements AutoCloseable {
         engine.close();
         if (ownedPool != null) {
             ownedPool.close();
-        }
-    }
-
-    private void scheduleEvictions(SinkBatch batch) {
-        long now = System.currentTimeMillis();
-        Map<Integer, List<ScoredValue<String>>> byShard = new java.util.HashMap<>();
-        for (ShardEvent e : batch.events()) {
-            ChangeEvent ev = e.event();
-            Duration ttl = ev.op() == ChangeEvent.Op.DELETE ? kv.options().tombstoneTtl()
-                    : kv.repository(ev.table()).model().ttl().orElse(kv.options().defaultTtl());
-            byShard.computeIfAbsent(e.shard(), k -> new ArrayList<>())
-                    .add(ScoredValue.just((double) (now + ttl.toMillis()), ev.table() + ":" + ev.key() + ":" + ev.version()));
-        }
-        List<RedisFuture<Long>> futures = new ArrayList<>();
-        for (Map.Entry<Integer, List<ScoredValue<String>>> e : byShard.entrySet()) {
-            @SuppressWarnings("unchecked")
-            ScoredValue<String>[] members = e.getValue().toArray(new ScoredValue[0]);
-            futures.add(kv.redis().zadd(kv.keys().expiryKey(e.getKey()), members));
-        }
-        for (RedisFuture<Long> f : futures) {
-            Futures.await(f, kv.options().commandTimeout(), "scheduling evictions");
-        }
-    }
-
-    /** Evicts the rows of owned shards whose time in the cache is up, if unchanged since they were drained. */
-    private void sweep(Set<Integer> shards) {
-        long now = System.currentTimeMillis();
-        for (int shard : shards) {
-            kv.admin().evictDue(shard, now, 1000);
         }
     }
 
@@ -392,12 +270,12 @@ public final class Drainer implements AutoCloseable {
 
         @Override
         public void afterCommit(SinkBatch batch) {
-            scheduleEvictions(batch);
+            evictions.schedule(batch);
         }
 
         @Override
         public void maintain(Set<Integer> ownedShards) {
-            sweep(ownedShards);
+            evictions.sweep(ownedShards);
             modes.serveRequests();
             long now = System.currentTimeMillis();
             if (now >= nextPrune) {

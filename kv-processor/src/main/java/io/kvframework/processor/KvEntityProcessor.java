@@ -1,15 +1,7 @@
 package io.kvframework.processor;
 
-import com.squareup.javapoet.AnnotationSpec;
-import com.squareup.javapoet.ClassName;
-import com.squareup.javapoet.CodeBlock;
-import com.squareup.javapoet.FieldSpec;
-import com.squareup.javapoet.JavaFile;
-import com.squareup.javapoet.MethodSpec;
-import com.squareup.javapoet.ParameterSpec;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
-import com.squareup.javapoet.TypeSpec;
 import io.kvframework.annotations.Column;
 import io.kvframework.annotations.Index;
 import io.kvframework.annotations.Indexed;
@@ -32,7 +24,6 @@ import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
@@ -48,17 +39,7 @@ import javax.tools.Diagnostic;
  */
 @SupportedAnnotationTypes("io.kvframework.annotations.KvEntity")
 public final class KvEntityProcessor extends AbstractProcessor {
-    private static final String GENERATOR = KvEntityProcessor.class.getName();
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-    private static final ClassName COLUMN = ClassName.get("io.kvframework.core", "Column");
-    private static final ClassName ENTITY_MODEL = ClassName.get("io.kvframework.core", "EntityModel");
-    private static final ClassName KV_REPOSITORY = ClassName.get("io.kvframework.core", "KvRepository");
-    private static final ClassName WHERE = ClassName.get("io.kvframework.core", "Where");
-    private static final ClassName UPDATE = ClassName.get("io.kvframework.core", "Update");
-    private static final ClassName VERSIONED = ClassName.get("io.kvframework.core", "Versioned");
-    private static final ClassName KV_CLIENT = ClassName.get("io.kvframework.redis", "KvClient");
-    private static final ClassName TYPE_REFERENCE = ClassName.get("com.fasterxml.jackson.core.type", "TypeReference");
-    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
     private static final Map<String, String> SIMPLE = Map.ofEntries(
             Map.entry("java.lang.String", "STRING"), Map.entry("java.lang.Integer", "INT"), Map.entry("java.lang.Long", "LONG"),
             Map.entry("java.lang.Short", "SHORT"), Map.entry("java.lang.Boolean", "BOOLEAN"), Map.entry("java.lang.Double", "DOUBLE"),
@@ -80,7 +61,7 @@ public final class KvEntityProcessor extends AbstractProcessor {
             try {
                 Entity entity = read((TypeElement) element);
                 if (entity != null) {
-                    write(entity);
+                    new SourceWriter(processingEnv.getFiler()).write(entity);
                 }
             } catch (IOException e) {
                 error(element, "cannot write generated sources: " + e.getMessage());
@@ -90,15 +71,15 @@ public final class KvEntityProcessor extends AbstractProcessor {
     }
 
     /** What the processor learned from one record. */
-    private record Entity(TypeElement type, String pkg, String table, long ttlSeconds, List<Col> columns, List<Col> key,
+    record Entity(TypeElement type, String pkg, String table, long ttlSeconds, List<Col> columns, List<Col> key,
             List<Idx> indexes, String versionComponent, List<String> constructorArgs) {
     }
 
-    private record Col(String component, String name, String constant, TypeName type, TypeName rawClass, String columnType,
+    record Col(String component, String name, String constant, TypeName type, TypeName rawClass, String columnType,
             boolean nullable, int maxLength, int precision, int scale, boolean json, boolean generic, int keyOrder, Element element) {
     }
 
-    private record Idx(String name, List<Col> columns, boolean unique) {
+    record Idx(String name, List<Col> columns, boolean unique) {
     }
 
     private Entity read(TypeElement type) {
@@ -234,141 +215,6 @@ public final class KvEntityProcessor extends AbstractProcessor {
         return new Col(component, name, name.toUpperCase(Locale.ROOT), type, raw, columnType, nullable, maxLength, precision, scale,
                 json, generic,
                 keyOrder, rc);
-    }
-
-    private void write(Entity e) throws IOException {
-        ClassName entity = ClassName.get(e.type());
-        String simple = e.type().getSimpleName().toString();
-        ClassName tableClass = ClassName.get(e.pkg(), simple + "Table");
-        AnnotationSpec generated = AnnotationSpec.builder(GENERATED).addMember("value", "$S", GENERATOR).build();
-
-        TypeSpec.Builder table = TypeSpec.classBuilder(tableClass).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-                .addAnnotation(generated)
-                .addJavadoc("Columns and entity model of {@link $T}, stored in table {@code $L}.\n", entity, e.table())
-                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-        for (Col c : e.columns()) {
-            TypeName fieldType = ParameterizedTypeName.get(COLUMN, entity, c.type());
-            CodeBlock.Builder init = CodeBlock.builder();
-            if (c.generic()) {
-                init.add("$T.<$T, $T>builder($S, columnClass($T.class), $T::$L)", COLUMN, entity, c.type(), c.name(), c.rawClass(), entity,
-                        c.component());
-            } else {
-                init.add("$T.builder($S, $T.class, $T::$L)", COLUMN, c.name(), c.rawClass(), entity, c.component());
-            }
-            if (c.json()) {
-                if (c.generic()) {
-                    init.add(".json(new $T<$T>() { }.getType())", TYPE_REFERENCE, c.type());
-                } else {
-                    init.add(".json($T.class)", c.rawClass());
-                }
-            }
-            if (!c.nullable()) {
-                init.add(".nullable(false)");
-            }
-            if (c.maxLength() > 0) {
-                init.add(".maxLength($L)", c.maxLength());
-            }
-            if (c.precision() > 0) {
-                init.add(".precision($L).scale($L)", c.precision(), c.scale());
-            }
-            init.add(".build()");
-            table.addField(FieldSpec.builder(fieldType, c.constant(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("Column {@code $L}: $L$L$L.\n", c.name(), c.columnType(), e.key().contains(c) ? ", primary key" : "",
-                            c.nullable() ? ", nullable" : "")
-                    .initializer(init.build()).build());
-        }
-        if (e.columns().stream().anyMatch(Col::generic)) {
-            table.addMethod(MethodSpec.methodBuilder("columnClass").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addAnnotation(AnnotationSpec.builder(SuppressWarnings.class).addMember("value", "$S", "unchecked").build())
-                    .addTypeVariable(com.squareup.javapoet.TypeVariableName.get("T"))
-                    .returns(ParameterizedTypeName.get(ClassName.get(Class.class), com.squareup.javapoet.TypeVariableName.get("T")))
-                    .addParameter(ParameterizedTypeName.get(ClassName.get(Class.class), com.squareup.javapoet.WildcardTypeName.subtypeOf(Object.class)), "raw")
-                    .addStatement("return ($T<T>) raw", Class.class).build());
-        }
-        CodeBlock.Builder model = CodeBlock.builder().add("$T.builder($T.class, $S)\n", ENTITY_MODEL, entity, e.table());
-        model.indent().indent();
-        model.add(".columns($L)\n", String.join(", ", e.columns().stream().map(Col::constant).toList()));
-        model.add(".key($L)\n", String.join(", ", e.key().stream().map(Col::constant).toList()));
-        for (Idx index : e.indexes()) {
-            model.add(".$L($S, $L)\n", index.unique() ? "uniqueIndex" : "index", index.name(),
-                    String.join(", ", index.columns().stream().map(Col::constant).toList()));
-        }
-        if (e.ttlSeconds() > 0) {
-            model.add(".ttl($T.ofSeconds($L))\n", java.time.Duration.class, e.ttlSeconds());
-        }
-        if (e.versionComponent() != null) {
-            model.add(".versionOf($T::$L)\n", entity, e.versionComponent());
-        }
-        model.add(".factory(row -> new $T($L))\n", entity, String.join(", ", e.constructorArgs()));
-        model.add(".build()");
-        model.unindent().unindent();
-        table.addField(FieldSpec.builder(ParameterizedTypeName.get(ENTITY_MODEL, entity), "MODEL", Modifier.PUBLIC, Modifier.STATIC,
-                Modifier.FINAL).addJavadoc("The entity model of {@link $T}.\n", entity).initializer(model.build()).build());
-        JavaFile.builder(e.pkg(), table.build()).skipJavaLangImports(true).build().writeTo(processingEnv.getFiler());
-
-        writeRepository(e, entity, tableClass, generated);
-    }
-
-    private void writeRepository(Entity e, ClassName entity, ClassName tableClass, AnnotationSpec generated) throws IOException {
-        String simple = e.type().getSimpleName().toString();
-        ClassName repoClass = ClassName.get(e.pkg(), simple + "Repository");
-        TypeName repoType = ParameterizedTypeName.get(KV_REPOSITORY, entity);
-        TypeName whereType = ParameterizedTypeName.get(WHERE, entity);
-        TypeName updateType = ParameterizedTypeName.get(UPDATE, entity);
-        TypeName listType = ParameterizedTypeName.get(ClassName.get(List.class), entity);
-        TypeName optionalType = ParameterizedTypeName.get(ClassName.get(java.util.Optional.class), entity);
-        TypeSpec.Builder repo = TypeSpec.classBuilder(repoClass).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-                .addSuperinterface(repoType).addAnnotation(generated)
-                .addJavadoc("Repository of {@link $T} (table {@code $L}): the {@code *WithKV} operations plus key lookups.\n", entity, e.table())
-                .addField(repoType, "delegate", Modifier.PRIVATE, Modifier.FINAL)
-                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-                        .addJavadoc("The repository of {@link $T} on {@code kv}.\n", entity)
-                        .addParameter(KV_CLIENT, "kv").addStatement("this.delegate = kv.repository($T.MODEL)", tableClass).build());
-        repo.addMethod(delegate("model", ParameterizedTypeName.get(ENTITY_MODEL, entity)));
-        repo.addMethod(delegate("createWithKV", entity, ParameterSpec.builder(entity, "entity").build()));
-        repo.addMethod(delegate("createManyWithKV", listType, ParameterSpec.builder(listType, "entities").build()));
-        repo.addMethod(delegate("findOneWithKV", optionalType, ParameterSpec.builder(whereType, "where").build()));
-        repo.addMethod(delegate("findOneVersionedWithKV",
-                ParameterizedTypeName.get(ClassName.get(java.util.Optional.class), ParameterizedTypeName.get(VERSIONED, entity)),
-                ParameterSpec.builder(whereType, "where").build()));
-        repo.addMethod(delegate("findAllWithKV", listType, ParameterSpec.builder(whereType, "where").build()));
-        repo.addMethod(delegate("findAllFromKvRedis", listType, ParameterSpec.builder(whereType, "where").build()));
-        repo.addMethod(delegate("updateOneWithKV", optionalType, ParameterSpec.builder(updateType, "set").build(),
-                ParameterSpec.builder(whereType, "where").build()));
-        repo.addMethod(delegate("updateOneWithKV", optionalType, ParameterSpec.builder(updateType, "set").build(),
-                ParameterSpec.builder(whereType, "where").build(), ParameterSpec.builder(TypeName.LONG, "expectedVersion").build()));
-        repo.addMethod(delegate("updateWithKV", listType, ParameterSpec.builder(updateType, "set").build(),
-                ParameterSpec.builder(whereType, "where").build()));
-        repo.addMethod(delegate("deleteWithKV", TypeName.INT, ParameterSpec.builder(whereType, "where").build()));
-
-        List<ParameterSpec> keyParams = new ArrayList<>();
-        CodeBlock.Builder keyWhere = CodeBlock.builder();
-        for (int i = 0; i < e.key().size(); i++) {
-            Col k = e.key().get(i);
-            keyParams.add(ParameterSpec.builder(k.type(), k.component()).build());
-            keyWhere.add(i == 0 ? "$T.$L.eq($L)" : ".and($T.$L.eq($L))", tableClass, k.constant(), k.component());
-        }
-        repo.addMethod(MethodSpec.methodBuilder("byKey").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(whereType)
-                .addJavadoc("The where-clause of one primary key.\n").addParameters(keyParams)
-                .addStatement("return $L", keyWhere.build()).build());
-        String keyArgs = String.join(", ", e.key().stream().map(Col::component).toList());
-        repo.addMethod(MethodSpec.methodBuilder("findById").addModifiers(Modifier.PUBLIC).returns(optionalType)
-                .addJavadoc("The row with this primary key, from Redis or else the database.\n").addParameters(keyParams)
-                .addStatement("return delegate.findOneWithKV(byKey($L))", keyArgs).build());
-        repo.addMethod(MethodSpec.methodBuilder("deleteById").addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN)
-                .addJavadoc("Deletes the row with this primary key; returns whether there was one.\n").addParameters(keyParams)
-                .addStatement("return delegate.deleteWithKV(byKey($L)) == 1", keyArgs).build());
-        JavaFile.builder(e.pkg(), repo.build()).skipJavaLangImports(true).build().writeTo(processingEnv.getFiler());
-    }
-
-    private static MethodSpec delegate(String name, TypeName returns, ParameterSpec... params) {
-        List<String> names = new ArrayList<>();
-        for (ParameterSpec p : params) {
-            names.add(p.name);
-        }
-        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns)
-                .addParameters(List.of(params))
-                .addStatement((returns.equals(TypeName.VOID) ? "" : "return ") + "delegate.$L($L)", name, String.join(", ", names)).build();
     }
 
     private static Element enclosingPackage(Element e) {

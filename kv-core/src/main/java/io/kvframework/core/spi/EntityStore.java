@@ -26,7 +26,10 @@ public interface EntityStore<E> {
     /** The rows matching {@code where}. */
     List<DbRow> findAll(Where<E> where);
 
-    /** The version a delete of this encoded primary key left in the tombstones, or -1 when none is remembered. */
+    /**
+     * The version the last applied delete of this encoded primary key left, 0 when none is
+     * remembered, or -1 when the tombstones table does not exist yet (no delete was ever applied).
+     */
     long lastDeletedVersion(String encodedKey);
 
     /**

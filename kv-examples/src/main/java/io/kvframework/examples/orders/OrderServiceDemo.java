@@ -5,11 +5,9 @@ import static io.kvframework.examples.orders.OrderTable.ID;
 import static io.kvframework.examples.orders.OrderTable.STATUS;
 
 import com.clickhouse.client.api.Client;
-import io.kvframework.analytics.ChangeEnvelope;
 import io.kvframework.analytics.ClickHouseSink;
 import io.kvframework.analytics.KafkaBridge;
 import io.kvframework.analytics.KafkaSink;
-import io.kvframework.core.ChangeEvent;
 import io.kvframework.drainer.Drainer;
 import io.kvframework.examples.orders.Order.LineItem;
 import io.kvframework.examples.orders.Order.Status;
@@ -23,12 +21,6 @@ import io.kvframework.testkit.KafkaServer;
 import io.kvframework.testkit.PostgresServer;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -38,22 +30,12 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The order-service demo: an application that writes and reads orders through the generated
@@ -224,10 +206,10 @@ public final class OrderServiceDemo {
                 out.printf("bridge lag (write to Kafka ack): p50 %.0f ms, p99 %.0f ms%n", percentile(kafkaLag, 0.5),
                         percentile(kafkaLag, 0.99));
             }
-            long inRedis = countRedis(redis, kv.keys());
+            long inRedis = StoreCounts.redis(redis, kv.keys());
             long inPostgres = ((Number) SqlDatabase.of(kv.database()).dsl().fetchValue("select count(*) from orders")).longValue();
-            long inKafka = countKafka(kafka, ns + ".orders");
-            long inClickHouse = sink == null ? -1 : countClickHouse(chClient, ns, inPostgres);
+            long inKafka = StoreCounts.kafka(kafka, ns + ".orders");
+            long inClickHouse = sink == null ? -1 : StoreCounts.clickHouse(chClient, ns, inPostgres);
             Counts counts = new Counts(workload.live(), inRedis, inPostgres, inKafka, inClickHouse,
                     workload.readYourWritesViolations.get());
             out.println(counts.line());
@@ -372,64 +354,6 @@ public final class OrderServiceDemo {
             }
         }
         return Double.NaN;
-    }
-
-    /** Live order rows in Redis: row hashes of the namespace that are not tombstones. */
-    private static long countRedis(RedisServer server, io.kvframework.redis.KvKeys keys) {
-        RedisClient client = RedisClient.create(server.redisUri());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            RedisCommands<String, String> redis = c.sync();
-            long live = 0;
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keys.rowKeyPattern("orders")).limit(1000));
-                for (String key : page.getKeys()) {
-                    if (!redis.hexists(key, "_d")) {
-                        live++;
-                    }
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
-            return live;
-        } finally {
-            client.shutdown();
-        }
-    }
-
-    /** Keys of the topic whose last event is not a delete: what a compacted topic would keep. */
-    private static long countKafka(KafkaServer kafka, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<String, ChangeEvent.Op> last = new HashMap<>();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    last.put(r.key(), ChangeEnvelope.fromJson(r.value()).op());
-                }
-            }
-            return last.values().stream().filter(op -> op != ChangeEvent.Op.DELETE).count();
-        }
-    }
-
-    /** Live orders in ClickHouse's deduplicated view, waiting up to a minute for the sink to catch up. */
-    private long countClickHouse(Client client, String ns, long expected) throws InterruptedException {
-        String sql = "SELECT count() FROM `" + ns + "`.`orders` FINAL WHERE is_deleted = 0 FORMAT TabSeparated";
-        long deadline = System.currentTimeMillis() + 60_000;
-        long n = Long.parseLong(ClickHouseServer.queryLines(client, sql).get(0));
-        while (n != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(250);
-            n = Long.parseLong(ClickHouseServer.queryLines(client, sql).get(0));
-        }
-        return n;
     }
 
     private static String firstLine(String s) {

@@ -3,10 +3,12 @@ package io.kvframework.redis.internal;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.IndexDefinition;
 import io.kvframework.core.KvException;
+import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.spi.DbRow;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
+import io.kvframework.redis.TableMode;
 import io.kvframework.redis.support.Futures;
 import io.kvframework.redis.support.Script;
 import io.lettuce.core.RedisFuture;
@@ -203,5 +205,19 @@ final class RowScripts<E> {
         args.addAll(indexArgs);
         String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard)};
         return (Long) await(EVICT.run(redis(), k, args.toArray(String[]::new)), "evicting " + table + " " + pk).get(0);
+    }
+
+    /** Waits while the table switches between KV and database mode (writes are held back meanwhile). */
+    void waitWhileSwitching(String pk) {
+        String modeKey = keys.modeKey(keys.shard(table, pk));
+        long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (TableMode.fromWire(await(redis().hget(modeKey, table), "reading the mode of " + table)) != TableMode.SWITCHING) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        throw new KvUnavailableException(table + ": the table is switching between KV and database mode and did not finish within "
+                + options.commandTimeout().toMillis() + " ms; try again");
     }
 }

@@ -1,0 +1,214 @@
+package io.kvframework.redis.internal;
+
+import io.kvframework.core.Condition;
+import io.kvframework.core.EntityModel;
+import io.kvframework.core.Where;
+import io.kvframework.core.spi.DbRow;
+import io.kvframework.core.spi.EntityStore;
+import io.kvframework.redis.KvClient;
+import io.kvframework.redis.KvKeys;
+import io.kvframework.redis.internal.RowCodec.RedisRow;
+import io.kvframework.redis.support.Futures;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The read side of the data plane (G3): rows by key from Redis or, when Redis does not know the
+ * key, from the database (cached back through the hydrate script); queries from the index sets
+ * merged with the database by key and version, so that rows only in Redis, moved between index
+ * values or deleted and not yet drained are answered as Redis has them.
+ */
+final class MergedReader<E> {
+    private final KvClient client;
+    private final EntityModel<E> model;
+    private final KvKeys keys;
+    private final String table;
+    private final RowCodec<E> codec;
+    private final RowScripts<E> scripts;
+    private final EntityStore<E> store;
+    private final Counter readsFromRedis;
+    private final Counter readsFromDatabase;
+    private final Counter readsMissed;
+
+    MergedReader(KvClient client, EntityModel<E> model, RowCodec<E> codec, RowScripts<E> scripts, EntityStore<E> store) {
+        this.client = client;
+        this.model = model;
+        this.keys = client.keys();
+        this.table = model.table();
+        this.codec = codec;
+        this.scripts = scripts;
+        this.store = store;
+        MeterRegistry registry = client.options().meterRegistry();
+        String reads = "reads answered: by-key reads by where the row came from, queries by whether the database was asked";
+        this.readsFromRedis = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "redis").register(registry);
+        this.readsFromDatabase = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "database")
+                .register(registry);
+        this.readsMissed = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "none").register(registry);
+    }
+
+    private RedisClusterAsyncCommands<String, String> redis() {
+        return client.redis();
+    }
+
+    private <T> T await(RedisFuture<T> f, String what) {
+        return Futures.await(f, client.options().commandTimeout(), what);
+    }
+
+    /**
+     * The live row with this key: Redis when Redis knows the key, else the database (cached back).
+     * {@code count}: an application read, counted in {@code kv.reads} by where the answer came from.
+     */
+    Found readByKey(String pk, Object[] key, boolean count) {
+        RedisRow row = fetch(List.of(pk)).get(pk);
+        if (row != null) {
+            if (count) {
+                (row.tombstone() ? readsMissed : readsFromRedis).increment();
+            }
+            return row.tombstone() ? null : new Found(pk, row.values(), row.version(), true);
+        }
+        if (store == null) {
+            if (count) {
+                readsMissed.increment();
+            }
+            return null;
+        }
+        Optional<DbRow> db = store.findByKey(key);
+        if (count) {
+            (db.isEmpty() ? readsMissed : readsFromDatabase).increment();
+        }
+        if (db.isEmpty()) {
+            return null;
+        }
+        long held = scripts.hydrate(pk, db.get());
+        if (held == -1) {
+            // database mode: the row is not cached
+            return new Found(pk, db.get().values(), db.get().version(), false);
+        }
+        if (held != db.get().version()) {
+            RedisRow now = fetch(List.of(pk)).get(pk);
+            if (now == null || now.tombstone()) {
+                return null;
+            }
+            return new Found(pk, now.values(), now.version(), true);
+        }
+        return new Found(pk, db.get().values(), db.get().version(), true);
+    }
+
+    /**
+     * Rows matching {@code where}: Redis candidates, then (optionally) the database merged by key,
+     * where a row Redis knows always wins. {@code count}: an application read, counted in {@code kv.reads}.
+     */
+    List<Found> search(Where<E> where, QueryPlan plan, boolean includeDb, boolean count) {
+        if (plan.empty()) {
+            return List.of();
+        }
+        List<String> candidates = plan.pks() != null ? plan.pks() : indexMembers(plan);
+        Map<String, RedisRow> rows = fetch(candidates);
+        Map<String, Found> out = new LinkedHashMap<>();
+        Set<String> known = new HashSet<>();
+        for (Map.Entry<String, RedisRow> e : rows.entrySet()) {
+            RedisRow row = e.getValue();
+            if (row == null) {
+                if (plan.index() != null) {
+                    scripts.prune(e.getKey(), plan);
+                }
+                continue;
+            }
+            known.add(e.getKey());
+            if (!row.tombstone() && matches(where, row.values())) {
+                out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
+            }
+        }
+        boolean allKeysKnown = plan.pks() != null && known.size() == plan.pks().size();
+        boolean askDatabase = includeDb && store != null && !allKeysKnown;
+        if (count) {
+            (askDatabase ? readsFromDatabase : readsFromRedis).increment();
+        }
+        if (askDatabase) {
+            List<DbRow> dbRows = store.findAll(where);
+            Map<String, DbRow> unknown = new LinkedHashMap<>();
+            for (DbRow db : dbRows) {
+                String pk = KvKeys.primaryKey(model, db.values());
+                if (!known.contains(pk)) {
+                    unknown.put(pk, db);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                Map<String, RedisRow> newer = fetch(new ArrayList<>(unknown.keySet()));
+                for (Map.Entry<String, DbRow> e : unknown.entrySet()) {
+                    RedisRow row = newer.get(e.getKey());
+                    if (row == null) {
+                        out.put(e.getKey(), new Found(e.getKey(), e.getValue().values(), e.getValue().version(), false));
+                    } else if (!row.tombstone() && matches(where, row.values())) {
+                        out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** Whether column values (by model position) satisfy every condition of {@code where}. */
+    static <E> boolean matches(Where<E> where, Object[] values) {
+        for (Condition c : where.conditions()) {
+            if (!c.test(values[c.column().position()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Primary keys in the index sets of the plan's value tuples. A row's index entries all live in its
+     * shard, so one SUNION per shard (atomic, one hash slot) sees each row under exactly its current
+     * values; on standalone Redis one SUNION covers every shard.
+     */
+    private List<String> indexMembers(QueryPlan plan) {
+        List<List<String>> byShard = new ArrayList<>();
+        for (int s = 0; s < keys.shards(); s++) {
+            List<String> shardKeys = new ArrayList<>();
+            for (String tuple : plan.tuples()) {
+                shardKeys.add(keys.indexKey(s, table, plan.index().name(), tuple));
+            }
+            byShard.add(shardKeys);
+        }
+        Set<String> members = new LinkedHashSet<>();
+        String what = "reading index " + plan.index().name() + " of " + table;
+        if (!client.isCluster()) {
+            members.addAll(await(redis().sunion(byShard.stream().flatMap(List::stream).toArray(String[]::new)), what));
+        } else {
+            List<RedisFuture<Set<String>>> futures = new ArrayList<>();
+            for (List<String> shardKeys : byShard) {
+                futures.add(redis().sunion(shardKeys.toArray(String[]::new)));
+            }
+            for (RedisFuture<Set<String>> f : futures) {
+                members.addAll(await(f, what));
+            }
+        }
+        return new ArrayList<>(members);
+    }
+
+    /** Redis rows by primary key, fetched in one pipelined round trip; absent keys map to null. */
+    private Map<String, RedisRow> fetch(List<String> pks) {
+        List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(pks.size());
+        for (String pk : pks) {
+            futures.add(redis().hgetall(keys.rowKey(keys.shard(table, pk), table, pk)));
+        }
+        Map<String, RedisRow> out = new LinkedHashMap<>();
+        for (int i = 0; i < pks.size(); i++) {
+            Map<String, String> hash = await(futures.get(i), "reading " + table + " " + pks.get(i));
+            out.put(pks.get(i), hash.isEmpty() ? null : codec.decode(hash));
+        }
+        return out;
+    }
+}
