@@ -29,15 +29,15 @@ final class ValueLimits {
                 if (c.maxLength() >= 0 && text.length() > c.maxLength()) {
                     int characters = text.codePointCount(0, text.length());
                     if (characters > c.maxLength()) {
-                        throw new InvalidValueException(c.qualified() + ": value of length " + characters + " exceeds c.maxLength() " + c.maxLength()
-                                + (c.declaredLength() < 0 ? " (the default for a String in a key or index; declare @Column(c.maxLength() = ...))" : ""));
+                        throw new InvalidValueException(c.qualified() + ": value of length " + characters + " exceeds maxLength " + c.maxLength()
+                                + (c.declaredLength() < 0 ? " (the default for a String in a key or index; declare @Column(maxLength = ...))" : ""));
                     }
                 }
             }
             case BYTES -> {
                 int length = ((byte[]) value).length;
                 if (c.maxLength() >= 0 && length > c.maxLength()) {
-                    throw new InvalidValueException(c.qualified() + ": value of length " + length + " exceeds c.maxLength() " + c.maxLength());
+                    throw new InvalidValueException(c.qualified() + ": value of length " + length + " exceeds maxLength " + c.maxLength());
                 }
             }
             case DOUBLE -> {
