@@ -7,6 +7,8 @@ import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.Column;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.support.JsonMapper;
+import io.kvframework.stream.Bisection;
+import io.kvframework.stream.RetryLoop;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,7 +67,7 @@ public final class ClickHouseSink implements AutoCloseable {
     private final io.micrometer.core.instrument.Counter deadLettersCounter;
     private final io.micrometer.core.instrument.Timer insertLatency;
     private volatile boolean running;
-    private volatile boolean failing;
+    private final RetryLoop retry;
     private Thread worker;
     private long rowsInserted;
 
@@ -91,6 +92,7 @@ public final class ClickHouseSink implements AutoCloseable {
             int batchSize, Duration linger, io.micrometer.core.instrument.MeterRegistry registry) {
         this.insertedRows = io.micrometer.core.instrument.Counter.builder("kv.clickhouse.rows").tag("database", database).register(registry);
         this.retriesCounter = io.micrometer.core.instrument.Counter.builder("kv.clickhouse.retries").tag("database", database).register(registry);
+        this.retry = new RetryLoop(LOG, "kv-clickhouse: insert", RETRY_INITIAL, RETRY_MAX, retriesCounter::increment);
         this.deadLettersCounter = io.micrometer.core.instrument.Counter.builder("kv.clickhouse.dead.letters").tag("database", database)
                 .register(registry);
         this.insertLatency = io.micrometer.core.instrument.Timer.builder("kv.clickhouse.insert.latency").tag("database", database)
@@ -139,7 +141,7 @@ public final class ClickHouseSink implements AutoCloseable {
 
     /** Whether the last insert failed (ClickHouse unreachable); the sink keeps retrying. */
     public boolean failing() {
-        return failing;
+        return retry.failing();
     }
 
     /** Rows inserted so far. */
@@ -187,29 +189,11 @@ public final class ClickHouseSink implements AutoCloseable {
             EntityModel<?> m = byTopic.get(r.topic());
             byTable.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
         }
-        for (int attempt = 0; ; attempt++) {
-            try {
-                for (Map.Entry<EntityModel<?>, List<ConsumerRecord<String, byte[]>>> e : byTable.entrySet()) {
-                    insert(e.getKey(), e.getValue());
-                }
-                if (failing) {
-                    LOG.info("kv-clickhouse: inserting again");
-                }
-                failing = false;
-                return true;
-            } catch (Exception e) {
-                if (!failing || attempt % 20 == 0) {
-                    LOG.warn("kv-clickhouse: insert failed ({}), retry {}", e.toString(), attempt + 1);
-                }
-                failing = true;
-                retriesCounter.increment();
-                if (!running) {
-                    return false;
-                }
-                sleep(io.kvframework.stream.StreamEngine.backoffMillis(attempt, RETRY_INITIAL, RETRY_MAX,
-                        ThreadLocalRandom.current().nextDouble()));
+        return retry.run(() -> {
+            for (Map.Entry<EntityModel<?>, List<ConsumerRecord<String, byte[]>>> e : byTable.entrySet()) {
+                insert(e.getKey(), e.getValue());
             }
-        }
+        }, e -> RetryLoop.Verdict.RETRY, () -> running) == null;
     }
 
     private void insert(EntityModel<?> model, List<ConsumerRecord<String, byte[]>> records) throws Exception {
@@ -233,13 +217,13 @@ public final class ClickHouseSink implements AutoCloseable {
             // ClickHouse refused the data: bisect down to the rows it refuses and dead-letter them (the engine's bisection)
             List<Integer> rows = java.util.stream.IntStream.range(0, lines.size()).boxed().toList();
             Exception[] refusal = {rejected};
-            io.kvframework.stream.Bisection.bisect(rows, part -> {
+            Bisection.bisect(rows, part -> {
                 try {
                     insertLines(model, part.stream().map(lines::get).toList());
-                    return io.kvframework.stream.Bisection.Attempt.WRITTEN;
+                    return Bisection.Attempt.WRITTEN;
                 } catch (com.clickhouse.client.api.ServerException e) {
                     refusal[0] = e;
-                    return io.kvframework.stream.Bisection.Attempt.PERMANENT;
+                    return Bisection.Attempt.PERMANENT;
                 } catch (Exception e) {
                     throw new IllegalStateException("kv-clickhouse: insert failed while isolating refused rows: " + e, e);
                 }
@@ -264,7 +248,8 @@ public final class ClickHouseSink implements AutoCloseable {
         insertLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
-    private byte[] line(EntityModel<?> model, ChangeEvent e, String now) throws Exception {
+    /** One JSONEachRow line of a change: columns as ClickHouse types them, version, the delete marker, when it was ingested. */
+    static byte[] line(EntityModel<?> model, ChangeEvent e, String now) throws Exception {
         if (!e.table().equals(model.table())) {
             throw new IllegalArgumentException("record of table " + e.table() + " in the topic of " + model.table());
         }
@@ -299,14 +284,6 @@ public final class ClickHouseSink implements AutoCloseable {
         }
         deadLettersCounter.increment();
         LOG.warn("kv-clickhouse: dead-lettered {}/{}/{}: {}", r.topic(), r.partition(), r.offset(), reason.getMessage());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.kvframework.stream;
 
-import io.kvframework.core.KvException;
 import io.kvframework.core.sink.ChangeSink;
 import io.kvframework.core.sink.ShardEvent;
 import io.kvframework.core.sink.SinkBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -28,8 +26,8 @@ final class BatchWriter {
     private final BiConsumer<Integer, List<String>> ack;
     /** Events of the batch in hand that were dead-lettered. */
     private final List<ShardEvent> poisoned = new ArrayList<>();
+    private final RetryLoop retry;
     private Exception lastPermanent;
-    private volatile boolean sinkFailing;
 
     BatchWriter(EngineContext cx, EngineMeters meters, DeadLetters deadLetters, Map<Integer, ?> owned, BooleanSupplier running,
             BiConsumer<Integer, List<String>> ack) {
@@ -39,11 +37,13 @@ final class BatchWriter {
         this.owned = owned;
         this.running = running;
         this.ack = ack;
+        this.retry = new RetryLoop(cx.log(), "kv-engine[" + cx.group() + "]: sink " + cx.sink().name(), cx.options().retryInitial(),
+                cx.options().retryMax(), meters.retries::increment);
     }
 
     /** Whether the sink's last write failed (and is being retried). */
     boolean sinkFailing() {
-        return sinkFailing;
+        return retry.failing();
     }
 
     /** The events of the last {@link #write} that were dead-lettered instead of written. */
@@ -89,43 +89,27 @@ final class BatchWriter {
     /** Writes with retries; returns null on a permanent failure (when {@code permanentIsPoison}). */
     private Outcome attempt(SinkBatch batch, boolean permanentIsPoison) {
         ChangeSink sink = cx.sink();
-        for (int attempt = 0; ; attempt++) {
-            try {
-                sink.write(batch);
-                if (sinkFailing) {
-                    sinkFailing = false;
-                    cx.log().info("kv-engine[{}]: sink {} is writing again", cx.group(), sink.name());
-                }
-                return Outcome.WRITTEN;
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable thrown) {
-                // an Error from a sink or its driver (an assertion, a linkage problem) is a failed write, not the end of the engine
-                Exception e = thrown instanceof Exception x ? x : new KvException("sink " + sink.name() + " threw " + thrown, thrown);
-                ChangeSink.Failure kind = sink.classify(e);
-                if (kind == ChangeSink.Failure.FENCED) {
-                    cx.log().warn("kv-engine[{}]: fenced out of shards {}: {}", cx.group(), batch.positions().keySet(), e.getMessage());
-                    batch.positions().keySet().forEach(owned::remove);
-                    return Outcome.FENCED;
-                }
-                if (kind == ChangeSink.Failure.PERMANENT && permanentIsPoison) {
-                    lastPermanent = e;
-                    return null;
-                }
-                meters.retries.increment();
-                if (!sinkFailing || attempt % 20 == 0) {
-                    cx.log().warn("kv-engine[{}]: sink {} failed ({}), retry {} in backoff", cx.group(), sink.name(), e.toString(), attempt + 1);
-                }
-                sinkFailing = true;
-                if (!running.getAsBoolean()) {
-                    cx.log().warn("kv-engine[{}]: stopping while the sink fails; {} events stay pending for the next owner", cx.group(),
-                            batch.events().size());
-                    return Outcome.ABANDONED;
-                }
-                EngineContext.sleep(StreamEngine.backoffMillis(attempt, cx.options().retryInitial(), cx.options().retryMax(),
-                        ThreadLocalRandom.current().nextDouble()));
-            }
+        ChangeSink.Failure[] kind = new ChangeSink.Failure[1];
+        Exception e = retry.run(() -> sink.write(batch), failure -> {
+            kind[0] = sink.classify(failure);
+            return kind[0] == ChangeSink.Failure.FENCED || kind[0] == ChangeSink.Failure.PERMANENT && permanentIsPoison
+                    ? RetryLoop.Verdict.STOP : RetryLoop.Verdict.RETRY;
+        }, running);
+        if (e == null) {
+            return Outcome.WRITTEN;
         }
+        if (kind[0] == ChangeSink.Failure.FENCED) {
+            cx.log().warn("kv-engine[{}]: fenced out of shards {}: {}", cx.group(), batch.positions().keySet(), e.getMessage());
+            batch.positions().keySet().forEach(owned::remove);
+            return Outcome.FENCED;
+        }
+        if (kind[0] == ChangeSink.Failure.PERMANENT && permanentIsPoison) {
+            lastPermanent = e;
+            return null;
+        }
+        cx.log().warn("kv-engine[{}]: stopping while the sink fails; {} events stay pending for the next owner", cx.group(),
+                batch.events().size());
+        return Outcome.ABANDONED;
     }
 
     /** Moves an entry to the dead letters with its error, and acknowledges it. */

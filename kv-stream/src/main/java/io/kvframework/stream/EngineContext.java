@@ -20,6 +20,23 @@ record EngineContext(KvClient kv, KvKeys keys, String group, String me, EngineOp
         return Futures.await(f, kv.options().commandTimeout(), what);
     }
 
+    /**
+     * Runs {@code work} every {@code interval} until {@code running} turns false; a failure is logged
+     * as {@code "<what> failed"} and the next round runs as usual.
+     */
+    void repeat(java.util.function.BooleanSupplier running, java.time.Duration interval, String what, Runnable work) {
+        while (running.getAsBoolean()) {
+            try {
+                work.run();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                log.warn("kv-engine[{}]: {} failed: {}", group, what, e.toString());
+            }
+            sleep(interval.toMillis());
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

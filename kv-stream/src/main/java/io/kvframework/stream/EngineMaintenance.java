@@ -43,16 +43,7 @@ final class EngineMaintenance {
 
     /** Runs every maintenance interval until {@code running} turns false. */
     void loop(BooleanSupplier running) {
-        while (running.getAsBoolean()) {
-            try {
-                once();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                cx.log().warn("kv-engine[{}]: maintenance failed: {}", cx.group(), e.toString());
-            }
-            EngineContext.sleep(cx.options().maintenanceInterval().toMillis());
-        }
+        cx.repeat(running, cx.options().maintenanceInterval(), "maintenance", this::once);
     }
 
     private void once() {

@@ -59,16 +59,7 @@ final class ShardLeasing {
 
     /** Renews and rebalances until {@code running} turns false. */
     void loop(java.util.function.BooleanSupplier running) {
-        while (running.getAsBoolean()) {
-            try {
-                work(running);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                cx.log().warn("kv-engine[{}]: lease work failed: {}", cx.group(), e.toString());
-            }
-            EngineContext.sleep(cx.options().leaseRenewInterval().toMillis());
-        }
+        cx.repeat(running, cx.options().leaseRenewInterval(), "lease work", () -> work(running));
     }
 
     private String membersKey() {
