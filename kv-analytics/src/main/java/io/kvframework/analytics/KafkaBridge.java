@@ -1,11 +1,9 @@
 package io.kvframework.analytics;
 
 import io.kvframework.redis.KvClient;
-import io.kvframework.stream.DeadLetters;
 import io.kvframework.stream.EngineOptions;
-import io.kvframework.stream.HealthState;
 import io.kvframework.stream.StreamEngine;
-import java.time.Duration;
+import io.kvframework.stream.StreamService;
 import java.util.Objects;
 
 /**
@@ -13,7 +11,7 @@ import java.util.Objects;
  * {@value #GROUP} and a {@link KafkaSink}. Runs beside the drainer on the same shards; the drainer
  * must list {@value #GROUP} in {@link EngineOptions#retainForGroups()} so that trimming waits for it.
  */
-public final class KafkaBridge implements AutoCloseable {
+public final class KafkaBridge implements StreamService {
     /** The consumer group of the bridge. */
     public static final String GROUP = "analytics";
 
@@ -47,21 +45,9 @@ public final class KafkaBridge implements AutoCloseable {
         return sink;
     }
 
+    @Override
     public StreamEngine engine() {
         return engine;
-    }
-
-    public HealthState health() {
-        return engine.health();
-    }
-
-    public DeadLetters deadLetters() {
-        return engine.deadLetters();
-    }
-
-    /** Waits until every stream entry written so far is in Kafka; false on timeout. */
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        return engine.awaitDrained(timeout);
     }
 
     @Override

@@ -11,10 +11,10 @@ import io.kvframework.core.sink.SinkBatch;
 import io.kvframework.redis.KvClient;
 import io.kvframework.sql.DatabaseSink;
 import io.kvframework.stream.DeadLetter;
-import io.kvframework.stream.DeadLetters;
 import io.kvframework.stream.EngineOptions;
 import io.kvframework.stream.HealthState;
 import io.kvframework.stream.StreamEngine;
+import io.kvframework.stream.StreamService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * }   // close(): finishes the batch in flight, commits, acknowledges, releases the leases
  * }</pre>
  */
-public final class Drainer implements AutoCloseable {
+public final class Drainer implements StreamService {
     /** The consumer group the drainer reads with. */
     public static final String GROUP = "drainer";
     private static final Logger LOG = LoggerFactory.getLogger("kv-drainer");
@@ -113,6 +113,7 @@ public final class Drainer implements AutoCloseable {
         return this;
     }
 
+    @Override
     public StreamEngine engine() {
         return engine;
     }
@@ -121,26 +122,13 @@ public final class Drainer implements AutoCloseable {
      * The drainer's health: the engine's, except that a running drainer that has not yet reached
      * its database (started while it was down) is {@link HealthState#SINK_UNAVAILABLE}, never OK.
      */
+    @Override
     public HealthState health() {
         HealthState state = engine.health();
         if (!databaseReady && (state == HealthState.OK || state == HealthState.LAGGING)) {
             return HealthState.SINK_UNAVAILABLE;
         }
         return state;
-    }
-
-    public DeadLetters deadLetters() {
-        return engine.deadLetters();
-    }
-
-    /** Entries not yet written to the database, over every shard. */
-    public long backlog() {
-        return engine.backlog();
-    }
-
-    /** Waits until everything written so far is in the database; false on timeout. */
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        return engine.awaitDrained(timeout);
     }
 
     /** The result of replaying a dead letter. */
