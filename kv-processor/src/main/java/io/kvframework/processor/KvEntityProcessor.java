@@ -46,6 +46,9 @@ public final class KvEntityProcessor extends AbstractProcessor {
             Map.entry("java.math.BigDecimal", "DECIMAL"), Map.entry("java.util.UUID", "UUID"), Map.entry("java.time.Instant", "INSTANT"),
             Map.entry("java.time.LocalDate", "LOCAL_DATE"), Map.entry("java.time.LocalDateTime", "LOCAL_DATE_TIME"));
 
+    /** The registrations written in every round, listed in the service file after the last one. */
+    private final java.util.Set<String> registrations = new java.util.LinkedHashSet<>();
+
     @Override
     public SourceVersion getSupportedSourceVersion() {
         return SourceVersion.latestSupported();
@@ -53,6 +56,17 @@ public final class KvEntityProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        if (round.processingOver()) {
+            if (!registrations.isEmpty()) {
+                try {
+                    SourceWriter.writeServiceFile(processingEnv.getFiler(), registrations);
+                } catch (IOException e) {
+                    processingEnv.getMessager().printMessage(javax.tools.Diagnostic.Kind.ERROR,
+                            "cannot write META-INF/services/io.kvframework.redis.KvEntityRegistration: " + e.getMessage());
+                }
+            }
+            return false;
+        }
         for (Element element : round.getElementsAnnotatedWith(KvEntity.class)) {
             if (element.getKind() != ElementKind.RECORD) {
                 error(element, "@KvEntity goes on a record; for other classes build an EntityModel with EntityModel.builder()");
@@ -61,7 +75,7 @@ public final class KvEntityProcessor extends AbstractProcessor {
             try {
                 Entity entity = read((TypeElement) element);
                 if (entity != null) {
-                    new SourceWriter(processingEnv.getFiler()).write(entity);
+                    new SourceWriter(processingEnv.getFiler(), registrations).write(entity);
                 }
             } catch (IOException e) {
                 error(element, "cannot write generated sources: " + e.getMessage());

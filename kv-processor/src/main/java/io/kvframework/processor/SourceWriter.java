@@ -33,10 +33,13 @@ final class SourceWriter {
     private static final ClassName KV_CLIENT = ClassName.get("io.kvframework.redis", "KvClient");
     private static final ClassName TYPE_REFERENCE = ClassName.get("com.fasterxml.jackson.core.type", "TypeReference");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    private static final ClassName REGISTRATION = ClassName.get("io.kvframework.redis", "KvEntityRegistration");
     private final Filer filer;
+    private final java.util.Collection<String> registrations;
 
-    SourceWriter(Filer filer) {
+    SourceWriter(Filer filer, java.util.Collection<String> registrations) {
         this.filer = filer;
+        this.registrations = registrations;
     }
 
     /** Writes {@code <Name>Table} and {@code <Name>Repository} of one entity. */
@@ -162,7 +165,35 @@ final class SourceWriter {
         repo.addMethod(MethodSpec.methodBuilder("deleteById").addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN)
                 .addJavadoc("Deletes the row with this primary key; returns whether there was one.\n").addParameters(keyParams)
                 .addStatement("return delegate.deleteWithKV(byKey($L)) == 1", keyArgs).build());
+        ClassName registrationClass = repoClass.nestedClass("Registration");
+        repo.addType(TypeSpec.classBuilder(registrationClass).addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addSuperinterface(ParameterizedTypeName.get(REGISTRATION, entity, repoClass))
+                .addJavadoc("How integrations find this entity (listed in {@code META-INF/services/$L}).\n", REGISTRATION.reflectionName())
+                .addMethod(MethodSpec.methodBuilder("model").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(ParameterizedTypeName.get(ENTITY_MODEL, entity)).addStatement("return $T.MODEL", tableClass).build())
+                .addMethod(MethodSpec.methodBuilder("repositoryType").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(ParameterizedTypeName.get(ClassName.get(Class.class), repoClass)).addStatement("return $T.class", repoClass)
+                        .build())
+                .addMethod(MethodSpec.methodBuilder("repository").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(repoClass).addParameter(KV_CLIENT, "kv").addStatement("return new $T(kv)", repoClass).build())
+                .build());
         JavaFile.builder(e.pkg(), repo.build()).skipJavaLangImports(true).build().writeTo(filer);
+        registrations.add(registrationClass.reflectionName());
+    }
+
+    /**
+     * Lists the registrations of every entity written, in
+     * {@code META-INF/services/io.kvframework.redis.KvEntityRegistration} (once, after the last round).
+     */
+    static void writeServiceFile(Filer filer, java.util.Collection<String> registrations) throws IOException {
+        javax.tools.FileObject file = filer.createResource(javax.tools.StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/services/" + REGISTRATION.reflectionName());
+        try (java.io.Writer w = file.openWriter()) {
+            for (String r : registrations) {
+                w.write(r);
+                w.write('\n');
+            }
+        }
     }
 
     private static MethodSpec delegate(String name, TypeName returns, ParameterSpec... params) {

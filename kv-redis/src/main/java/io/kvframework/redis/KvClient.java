@@ -6,6 +6,7 @@ import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.SqlDialect;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.core.spi.KvDatabase;
+import io.kvframework.redis.internal.ObservedKvRepository;
 import io.kvframework.redis.internal.RedisKvRepository;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -55,6 +56,8 @@ public final class KvClient implements AutoCloseable {
     private final DataSource dataSource;
     private final KvDatabase database;
     private final Map<String, RedisKvRepository<?>> repositories = new ConcurrentHashMap<>();
+    /** What {@link #repository(EntityModel)} hands out: the repositories, observed when an observation registry is set. */
+    private final Map<String, KvRepository<?>> views = new ConcurrentHashMap<>();
 
     private KvClient(Builder b) {
         this.options = b.options;
@@ -143,7 +146,11 @@ public final class KvClient implements AutoCloseable {
             throw new IllegalArgumentException("table " + model.table() + " is already registered with another entity model ("
                     + repo.model().type().getName() + ")");
         }
-        return (KvRepository<E>) repo;
+        return (KvRepository<E>) views.computeIfAbsent(model.table(), t -> observed((RedisKvRepository<E>) repo));
+    }
+
+    private <E> KvRepository<E> observed(RedisKvRepository<E> repo) {
+        return options.observationRegistry().isNoop() ? repo : new ObservedKvRepository<>(repo, options.observationRegistry());
     }
 
     /** The repository of a registered table. */

@@ -2,6 +2,7 @@ package io.kvframework.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -53,6 +54,7 @@ public final class KvOptions {
     private final Duration commandTimeout;
     private final int conflictRetries;
     private final MeterRegistry meterRegistry;
+    private final ObservationRegistry observationRegistry;
 
     private KvOptions(Builder b) {
         this.namespace = b.namespace;
@@ -65,6 +67,7 @@ public final class KvOptions {
         this.commandTimeout = b.commandTimeout;
         this.conflictRetries = b.conflictRetries;
         this.meterRegistry = b.meterRegistry;
+        this.observationRegistry = b.observationRegistry;
     }
 
     public static Builder builder() {
@@ -80,7 +83,8 @@ public final class KvOptions {
     public Builder mutate() {
         return new Builder().namespace(namespace).shards(shards).defaultTtl(defaultTtl).tombstoneTtl(tombstoneTtl)
                 .maxValueLength(maxValueLength).keyFilterBits(keyFilterBits).createCheck(createCheck)
-                .commandTimeout(commandTimeout).conflictRetries(conflictRetries).meterRegistry(meterRegistry);
+                .commandTimeout(commandTimeout).conflictRetries(conflictRetries).meterRegistry(meterRegistry)
+                .observationRegistry(observationRegistry);
     }
 
     public String namespace() {
@@ -124,6 +128,11 @@ public final class KvOptions {
         return meterRegistry;
     }
 
+    /** Where repository calls and drained batches are observed (spans, timers); {@link ObservationRegistry#NOOP} by default. */
+    public ObservationRegistry observationRegistry() {
+        return observationRegistry;
+    }
+
     @Override
     public String toString() {
         return "KvOptions[namespace=" + namespace + ", shards=" + shards + ", defaultTtl=" + defaultTtl + ", tombstoneTtl="
@@ -143,6 +152,7 @@ public final class KvOptions {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private int conflictRetries = DEFAULT_CONFLICT_RETRIES;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
         private Builder() {
         }
@@ -208,6 +218,16 @@ public final class KvOptions {
             return this;
         }
 
+        /**
+         * Registry of Micrometer observations: every repository call becomes an observation
+         * {@code kv.repository} and every drained batch {@code kv.engine.batch} (spans in traces,
+         * timers in metrics). Spring Boot's starter sets the application's.
+         */
+        public Builder observationRegistry(ObservationRegistry observationRegistry) {
+            this.observationRegistry = observationRegistry;
+            return this;
+        }
+
         public KvOptions build() {
             if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
                 throw new IllegalArgumentException("KvOptions.namespace must match [A-Za-z0-9_.-]{1,32}, got '" + namespace + "'");
@@ -226,6 +246,7 @@ public final class KvOptions {
             }
             Objects.requireNonNull(createCheck, "KvOptions.createCheck");
             Objects.requireNonNull(meterRegistry, "KvOptions.meterRegistry");
+            Objects.requireNonNull(observationRegistry, "KvOptions.observationRegistry");
             if (conflictRetries < 0) {
                 throw new IllegalArgumentException("KvOptions.conflictRetries must be >= 0, got " + conflictRetries);
             }

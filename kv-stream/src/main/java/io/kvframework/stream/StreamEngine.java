@@ -9,6 +9,8 @@ import io.kvframework.redis.KvKeys;
 import io.lettuce.core.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,6 +171,15 @@ public final class StreamEngine implements AutoCloseable {
         return new java.util.TreeMap<>(stalled);
     }
 
+    /** Age in milliseconds of the oldest entry not yet acknowledged on any owned shard, as of the last maintenance. */
+    public long oldestAgeMillis() {
+        long oldest = 0;
+        for (AtomicLong age : meters.oldestAgeMillis) {
+            oldest = Math.max(oldest, age.get());
+        }
+        return oldest;
+    }
+
     /** Dead letters of this engine's group, as counted at the last maintenance. */
     public long deadLetterCount() {
         return deadLetterCount.get();
@@ -260,7 +271,7 @@ public final class StreamEngine implements AutoCloseable {
                         Thread.sleep(options.pollInterval().toMillis() * idlePolls);
                     } else {
                         idlePolls = 0;
-                        process(entries);
+                        observed(entries);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -286,6 +297,18 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ processing
+
+    /** Processes a batch as a Micrometer observation {@code kv.engine.batch} when the client has an observation registry. */
+    private void observed(List<ShardReader.Entry> entries) {
+        ObservationRegistry registry = kv.options().observationRegistry();
+        if (registry.isNoop()) {
+            process(entries);
+            return;
+        }
+        Observation.createNotStarted("kv.engine.batch", registry).contextualName(group + " batch")
+                .lowCardinalityKeyValue("kv.group", group).lowCardinalityKeyValue("kv.sink", sink.name())
+                .highCardinalityKeyValue("kv.entries", Integer.toString(entries.size())).observe(() -> process(entries));
+    }
 
     private void process(List<ShardReader.Entry> entries) {
         long started = System.nanoTime();

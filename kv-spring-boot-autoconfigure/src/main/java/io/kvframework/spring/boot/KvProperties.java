@@ -1,0 +1,463 @@
+package io.kvframework.spring.boot;
+
+import io.kvframework.core.SqlDialect;
+import io.kvframework.redis.KvOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * KV Framework's settings under {@code kv.*}. Redis comes from {@code spring.data.redis.*} and the
+ * database from the application's {@code DataSource}; what is not set keeps the library's default
+ * (see docs/configuration.md).
+ */
+@ConfigurationProperties("kv")
+public class KvProperties {
+    /** Key namespace: every Redis key starts with {namespace:shard}. Applications sharing a Redis use different namespaces. */
+    private String namespace = KvOptions.DEFAULT_NAMESPACE;
+    /** Number of stream shards (fixed for the life of a namespace). */
+    private Integer shards;
+    /** How long a drained row stays in Redis. */
+    private Duration defaultTtl;
+    /** How long a drained delete's tombstone stays in Redis. */
+    private Duration tombstoneTtl;
+    /** Largest serialised row in bytes. */
+    private Integer maxValueLength;
+    /** Bits of each shard's key filter (a power of two). */
+    private Integer keyFilterBits;
+    /** When a create asks the database whether the key exists: when the key filter cannot rule it out, or always. */
+    private KvOptions.CreateCheck createCheck;
+    /** Timeout of one Redis command. */
+    private Duration commandTimeout;
+    /** How often an update or delete that lost a race re-reads the row and tries again. */
+    private Integer conflictRetries;
+    /** The database's dialect, when neither the DataSource's JDBC URL nor the database should be asked (start with it down). */
+    private SqlDialect dialect;
+    /** Observe repository calls and drained batches with the application's ObservationRegistry (spans in traces). */
+    private boolean observations = true;
+    /** The embedded drainer. */
+    private final Drainer drainer = new Drainer();
+    /** The Kafka bridge (needs kv-analytics on the class path). */
+    private final Bridge bridge = new Bridge();
+    /** The ClickHouse loader (needs kv-analytics on the class path). */
+    private final ClickHouse clickhouse = new ClickHouse();
+
+    /** The client options these properties describe. */
+    public KvOptions.Builder options() {
+        KvOptions.Builder b = KvOptions.builder().namespace(namespace);
+        if (shards != null) {
+            b.shards(shards);
+        }
+        if (defaultTtl != null) {
+            b.defaultTtl(defaultTtl);
+        }
+        if (tombstoneTtl != null) {
+            b.tombstoneTtl(tombstoneTtl);
+        }
+        if (maxValueLength != null) {
+            b.maxValueLength(maxValueLength);
+        }
+        if (keyFilterBits != null) {
+            b.keyFilterBits(keyFilterBits);
+        }
+        if (createCheck != null) {
+            b.createCheck(createCheck);
+        }
+        if (commandTimeout != null) {
+            b.commandTimeout(commandTimeout);
+        }
+        if (conflictRetries != null) {
+            b.conflictRetries(conflictRetries);
+        }
+        return b;
+    }
+
+    /** Settings of a stream engine (the drainer's, the bridge's). */
+    public static class Engine {
+        /** Whether the component runs in this application. */
+        private boolean enabled;
+        /** This instance's name in the consumer group (default: host name and a random suffix). */
+        private String instanceId;
+        /** Entries per batch over all owned shards. */
+        private Integer batchSize;
+        /** Pause between reads while the streams are empty. */
+        private Duration pollInterval;
+        /** How long a shard lease lasts without renewal. */
+        private Duration leaseTtl;
+        /** How often leases are renewed (less than a third of leaseTtl). */
+        private Duration leaseRenewInterval;
+        /** First pause after a failed write. */
+        private Duration retryInitial;
+        /** Longest pause between retries. */
+        private Duration retryMax;
+        /** How often streams are trimmed and lag is measured. */
+        private Duration maintenanceInterval;
+        /** A shard without progress for this long makes health DOWN (stalled). */
+        private Duration stallTimeout;
+        /** An oldest unacknowledged entry older than this makes health DEGRADED (lagging). */
+        private Duration lagThreshold;
+
+        Engine(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getInstanceId() {
+            return instanceId;
+        }
+
+        public void setInstanceId(String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        public Integer getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public Duration getLeaseTtl() {
+            return leaseTtl;
+        }
+
+        public void setLeaseTtl(Duration leaseTtl) {
+            this.leaseTtl = leaseTtl;
+        }
+
+        public Duration getLeaseRenewInterval() {
+            return leaseRenewInterval;
+        }
+
+        public void setLeaseRenewInterval(Duration leaseRenewInterval) {
+            this.leaseRenewInterval = leaseRenewInterval;
+        }
+
+        public Duration getRetryInitial() {
+            return retryInitial;
+        }
+
+        public void setRetryInitial(Duration retryInitial) {
+            this.retryInitial = retryInitial;
+        }
+
+        public Duration getRetryMax() {
+            return retryMax;
+        }
+
+        public void setRetryMax(Duration retryMax) {
+            this.retryMax = retryMax;
+        }
+
+        public Duration getMaintenanceInterval() {
+            return maintenanceInterval;
+        }
+
+        public void setMaintenanceInterval(Duration maintenanceInterval) {
+            this.maintenanceInterval = maintenanceInterval;
+        }
+
+        public Duration getStallTimeout() {
+            return stallTimeout;
+        }
+
+        public void setStallTimeout(Duration stallTimeout) {
+            this.stallTimeout = stallTimeout;
+        }
+
+        public Duration getLagThreshold() {
+            return lagThreshold;
+        }
+
+        public void setLagThreshold(Duration lagThreshold) {
+            this.lagThreshold = lagThreshold;
+        }
+    }
+
+    /** The embedded drainer: on by default when the application has a DataSource. */
+    public static class Drainer extends Engine {
+        /** Create the entity tables and the drainer's own tables at start when missing. */
+        private boolean createTables;
+        /** Keep entries for the Kafka bridge's group too (set when a bridge runs anywhere). */
+        private List<String> retainForGroups = new ArrayList<>();
+        /** How long applied deletes are remembered. */
+        private Duration tombstoneRetention;
+
+        public Drainer() {
+            super(true);
+        }
+
+        public boolean isCreateTables() {
+            return createTables;
+        }
+
+        public void setCreateTables(boolean createTables) {
+            this.createTables = createTables;
+        }
+
+        public List<String> getRetainForGroups() {
+            return retainForGroups;
+        }
+
+        public void setRetainForGroups(List<String> retainForGroups) {
+            this.retainForGroups = retainForGroups;
+        }
+
+        public Duration getTombstoneRetention() {
+            return tombstoneRetention;
+        }
+
+        public void setTombstoneRetention(Duration tombstoneRetention) {
+            this.tombstoneRetention = tombstoneRetention;
+        }
+    }
+
+    /** The Kafka bridge: off unless enabled. */
+    public static class Bridge extends Engine {
+        /** Kafka bootstrap servers. */
+        private String bootstrapServers;
+        /** Topic of each table; {table} is replaced by the table name. */
+        private String topicPattern = "kv.{table}";
+        /** Partitions of topics the bridge creates. */
+        private int partitions = 3;
+        /** Replication factor of topics the bridge creates. */
+        private short replication = 1;
+
+        public Bridge() {
+            super(false);
+        }
+
+        public String getBootstrapServers() {
+            return bootstrapServers;
+        }
+
+        public void setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        public String getTopicPattern() {
+            return topicPattern;
+        }
+
+        public void setTopicPattern(String topicPattern) {
+            this.topicPattern = topicPattern;
+        }
+
+        public int getPartitions() {
+            return partitions;
+        }
+
+        public void setPartitions(int partitions) {
+            this.partitions = partitions;
+        }
+
+        public short getReplication() {
+            return replication;
+        }
+
+        public void setReplication(short replication) {
+            this.replication = replication;
+        }
+    }
+
+    /** The ClickHouse loader (reads the bridge's topics): off unless enabled. */
+    public static class ClickHouse {
+        /** Whether the loader runs in this application. */
+        private boolean enabled;
+        /** ClickHouse HTTP endpoint, for example http://localhost:8123. */
+        private String url;
+        /** ClickHouse user. */
+        private String user = "default";
+        /** ClickHouse password. */
+        private String password = "";
+        /** ClickHouse database of the tables (created if missing). */
+        private String database = "kv";
+        /** Kafka bootstrap servers (default: the bridge's). */
+        private String bootstrapServers;
+        /** Rows per insert. */
+        private int batchSize = 5000;
+        /** Longest wait before a partial batch is inserted. */
+        private Duration linger = Duration.ofSeconds(1);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getDatabase() {
+            return database;
+        }
+
+        public void setDatabase(String database) {
+            this.database = database;
+        }
+
+        public String getBootstrapServers() {
+            return bootstrapServers;
+        }
+
+        public void setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getLinger() {
+            return linger;
+        }
+
+        public void setLinger(Duration linger) {
+            this.linger = linger;
+        }
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public Integer getShards() {
+        return shards;
+    }
+
+    public void setShards(Integer shards) {
+        this.shards = shards;
+    }
+
+    public Duration getDefaultTtl() {
+        return defaultTtl;
+    }
+
+    public void setDefaultTtl(Duration defaultTtl) {
+        this.defaultTtl = defaultTtl;
+    }
+
+    public Duration getTombstoneTtl() {
+        return tombstoneTtl;
+    }
+
+    public void setTombstoneTtl(Duration tombstoneTtl) {
+        this.tombstoneTtl = tombstoneTtl;
+    }
+
+    public Integer getMaxValueLength() {
+        return maxValueLength;
+    }
+
+    public void setMaxValueLength(Integer maxValueLength) {
+        this.maxValueLength = maxValueLength;
+    }
+
+    public Integer getKeyFilterBits() {
+        return keyFilterBits;
+    }
+
+    public void setKeyFilterBits(Integer keyFilterBits) {
+        this.keyFilterBits = keyFilterBits;
+    }
+
+    public KvOptions.CreateCheck getCreateCheck() {
+        return createCheck;
+    }
+
+    public void setCreateCheck(KvOptions.CreateCheck createCheck) {
+        this.createCheck = createCheck;
+    }
+
+    public Duration getCommandTimeout() {
+        return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
+    }
+
+    public Integer getConflictRetries() {
+        return conflictRetries;
+    }
+
+    public void setConflictRetries(Integer conflictRetries) {
+        this.conflictRetries = conflictRetries;
+    }
+
+    public SqlDialect getDialect() {
+        return dialect;
+    }
+
+    public void setDialect(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public boolean isObservations() {
+        return observations;
+    }
+
+    public void setObservations(boolean observations) {
+        this.observations = observations;
+    }
+
+    public Drainer getDrainer() {
+        return drainer;
+    }
+
+    public Bridge getBridge() {
+        return bridge;
+    }
+
+    public ClickHouse getClickhouse() {
+        return clickhouse;
+    }
+}
