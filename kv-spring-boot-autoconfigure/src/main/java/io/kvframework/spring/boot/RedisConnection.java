@@ -18,15 +18,19 @@ final class RedisConnection {
 
     /** A KvClient builder connected as {@code redis} says. */
     static KvClient.Builder configure(KvClient.Builder builder, RedisProperties redis) {
-        if (redis.getCluster() != null && redis.getCluster().getNodes() != null && !redis.getCluster().getNodes().isEmpty()) {
-            List<RedisURI> seeds = new ArrayList<>();
+        List<RedisURI> seeds = clusterSeeds(redis);
+        return seeds.isEmpty() ? builder.redis(uri(redis)) : builder.redisCluster(seeds);
+    }
+
+    /** The seed nodes of {@code spring.data.redis.cluster.nodes}, or none. */
+    static List<RedisURI> clusterSeeds(RedisProperties redis) {
+        List<RedisURI> seeds = new ArrayList<>();
+        if (redis.getCluster() != null && redis.getCluster().getNodes() != null) {
             for (String node : redis.getCluster().getNodes()) {
-                RedisURI.Builder b = RedisURI.builder().withHost(host(node)).withPort(port(node));
-                seeds.add(common(b, redis).build());
+                seeds.add(common(RedisURI.builder().withHost(host(node)).withPort(port(node)), redis).build());
             }
-            return builder.redisCluster(seeds);
         }
-        return builder.redis(uri(redis));
+        return seeds;
     }
 
     /** The URI of a standalone or Sentinel-managed Redis. */
@@ -84,7 +88,9 @@ final class RedisConnection {
         if (colon < 0) {
             throw new IllegalArgumentException("spring.data.redis node '" + node + "' must be host:port");
         }
-        return node.substring(0, colon);
+        String host = node.substring(0, colon);
+        // an IPv6 address in brackets: [::1]:7000
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private static int port(String node) {
