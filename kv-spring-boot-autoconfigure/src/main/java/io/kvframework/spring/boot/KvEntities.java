@@ -51,9 +51,15 @@ public final class KvEntities {
     /** The registrations on the class path of {@code loader} whose entity lies in one of {@code packages} (all when empty). */
     static KvEntities select(ClassLoader loader, List<String> packages) {
         List<KvEntityRegistration<?, ?>> out = new ArrayList<>();
+        java.util.Map<String, String> byTable = new java.util.HashMap<>();
         for (KvEntityRegistration<?, ?> r : KvEntityRegistration.all(loader)) {
             String pkg = r.model().type().getPackageName();
             if (packages.isEmpty() || packages.stream().anyMatch(p -> pkg.equals(p) || pkg.startsWith(p + "."))) {
+                String other = byTable.putIfAbsent(r.model().table(), r.model().type().getName());
+                if (other != null) {
+                    throw new IllegalStateException("KV entities " + other + " and " + r.model().type().getName() + " both map to table '"
+                            + r.model().table() + "'; choose the application's entities with @KvEntityScan");
+                }
                 out.add(r);
             }
         }
