@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {StatusCommand.class, DlqCommand.class, ModeCommand.class, DrainCommand.class, InspectCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 bad usage, 3 a server could not be reached.",
             "Options also come from the settings file named by KV_CONFIG and the environment, with the names the standalone"
-                + " processes use: KV_REDIS_URL, KV_NAMESPACE, KV_SHARDS, KV_DATABASE_URL, KV_DATABASE_USER, KV_DATABASE_PASSWORD."})
+                + " processes use: KV_REDIS_URL, KV_REDIS_CLUSTER, KV_NAMESPACE, KV_SHARDS, KV_DATABASE_URL, KV_DATABASE_USER, KV_DATABASE_PASSWORD."})
 public final class KvCli {
     /** Exit code when a check fails. */
     public static final int FAILED = 1;
@@ -35,8 +35,13 @@ public final class KvCli {
     public static final int UNREACHABLE = 3;
 
     @Option(names = "--redis", scope = ScopeType.INHERIT, defaultValue = "redis://127.0.0.1:6379",
-            description = "Redis URI (default: ${DEFAULT-VALUE})")
+            description = "Redis URI (default: ${DEFAULT-VALUE}); a Sentinel-managed Redis as"
+                    + " redis-sentinel://[password@]host:26379[,host2:26379]/0#mymaster")
     String redis;
+
+    @Option(names = "--redis-cluster", scope = ScopeType.INHERIT, split = ",",
+            description = "seed nodes of a Redis Cluster, comma-separated Redis URIs (instead of --redis)")
+    List<String> redisCluster;
 
     @Option(names = "--namespace", scope = ScopeType.INHERIT, defaultValue = "kv",
             description = "key namespace of the application (KvOptions.namespace; default: ${DEFAULT-VALUE})")
@@ -63,15 +68,25 @@ public final class KvCli {
     /** Consumer groups status and drain look at by default. */
     static final List<String> GROUPS = List.of("drainer", "analytics");
 
+    /** The Redis the CLI talks to, for messages. */
+    String where() {
+        return redisCluster != null && !redisCluster.isEmpty() ? "cluster " + String.join(",", redisCluster) : redis;
+    }
+
     /** A client on the application's namespace (no database: the CLI reads rows itself). */
     KvClient client() {
-        return KvClient.builder().redis(io.lettuce.core.RedisURI.create(redis))
-                .options(KvOptions.builder().namespace(namespace).shards(shards).commandTimeout(Duration.ofSeconds(5)).build()).build();
+        KvClient.Builder b = KvClient.builder()
+                .options(KvOptions.builder().namespace(namespace).shards(shards).commandTimeout(Duration.ofSeconds(5)).build());
+        if (redisCluster != null && !redisCluster.isEmpty()) {
+            return b.redisCluster(redisCluster.stream().map(io.lettuce.core.RedisURI::create).toList()).build();
+        }
+        return b.redis(io.lettuce.core.RedisURI.create(redis)).build();
     }
 
     /** Option → setting: the CLI reads the same settings file and environment as the standalone processes. */
     private static final java.util.Map<String, io.kvframework.redis.config.Setting> SETTINGS = java.util.Map.of(
             "--redis", io.kvframework.redis.config.Setting.REDIS_URL,
+            "--redis-cluster", io.kvframework.redis.config.Setting.REDIS_CLUSTER,
             "--namespace", io.kvframework.redis.config.Setting.NAMESPACE,
             "--shards", io.kvframework.redis.config.Setting.SHARDS,
             "--jdbc", io.kvframework.redis.config.Setting.DATABASE_URL,
@@ -126,7 +141,7 @@ public final class KvCli {
     private static String unreachable(Throwable e, KvCli root) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RedisConnectionException || (t instanceof ConnectException && !(e instanceof SQLException))) {
-                return "cannot reach Redis at " + root.redis + " (" + t.getMessage() + "); set --redis or KV_REDIS_URL";
+                return "cannot reach Redis at " + root.where() + " (" + t.getMessage() + "); set --redis, --redis-cluster, KV_REDIS_URL or KV_REDIS_CLUSTER";
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
                 return "cannot reach the database at " + root.jdbc + " (" + sql.getMessage() + "); set --jdbc or KV_DATABASE_URL";
@@ -136,7 +151,7 @@ public final class KvCli {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof io.kvframework.core.KvUnavailableException && (t.getCause() instanceof io.lettuce.core.RedisException
                     || t.getCause() instanceof java.util.concurrent.TimeoutException)) {
-                return "Redis at " + root.redis + " does not answer (" + t.getMessage() + ")";
+                return "Redis at " + root.where() + " does not answer (" + t.getMessage() + ")";
             }
         }
         return null;

@@ -106,7 +106,7 @@ final class StatusCommand implements Callable<Integer> {
                 Output.json(out, json);
                 return 0;
             }
-            out.println("namespace " + root.namespace + ", " + root.shards + " shards, Redis " + root.redis);
+            out.println("namespace " + root.namespace + ", " + root.shards + " shards, Redis " + root.where());
             if (rows.isEmpty()) {
                 out.println("no consumer group exists yet (no drainer or bridge has started on this namespace)");
             } else {
