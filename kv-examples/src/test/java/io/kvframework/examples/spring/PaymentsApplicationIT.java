@@ -8,6 +8,7 @@ import io.kvframework.sql.SqlDatabase;
 import io.kvframework.testkit.PostgresServer;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -49,6 +50,8 @@ class PaymentsApplicationIT {
     KvClient kv;
     @Autowired
     HealthEndpoint health;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void writesDrainAndReadBackAfterEvictionWhileHealthSaysUp() throws Exception {
@@ -67,6 +70,9 @@ class PaymentsApplicationIT {
         CompositeHealth kvHealth = (CompositeHealth) health.healthForPath("kv");
         assertThat(kvHealth.getStatus()).isEqualTo(Status.UP);
         assertThat(kvHealth.getComponents()).containsKeys("redis", "drainer");
+        // the library's meters are in the application's registry (what /actuator/metrics shows)
+        assertThat(meters.find("kv.writes").tag("table", "spring_payments").counters()).isNotEmpty();
+        assertThat(meters.find("kv.engine.events").tag("group", "drainer").counter()).isNotNull();
     }
 
     @Test

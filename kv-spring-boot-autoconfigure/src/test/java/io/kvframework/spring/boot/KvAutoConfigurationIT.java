@@ -61,7 +61,9 @@ class KvAutoConfigurationIT {
     @Test
     void withADataSourceTheDrainerRunsWithTheContextAndStopsWithIt(RedisServer redis, DataSource db, TestNamespace ns) {
         Drainer[] drainer = new Drainer[1];
-        on(redis, ns, "kv.drainer.create-tables=true", "kv.drainer.poll-interval=PT0.01S").withBean(DataSource.class, () -> db).run(ctx -> {
+        List<String> observed = new CopyOnWriteArrayList<>();
+        on(redis, ns, "kv.drainer.create-tables=true", "kv.drainer.poll-interval=PT0.01S").withBean(DataSource.class, () -> db)
+                .withBean(ObservationRegistry.class, () -> recording(observed)).run(ctx -> {
             assertThat(ctx).hasNotFailed().hasSingleBean(Drainer.class);
             drainer[0] = ctx.getBean(Drainer.class);
             NoteRepository notes = ctx.getBean(NoteRepository.class);
@@ -74,6 +76,8 @@ class KvAutoConfigurationIT {
             assertThat(((HealthIndicator) composite.getContributor("redis")).health().getStatus()).isEqualTo(Status.UP);
             assertThat(((HealthIndicator) composite.getContributor("drainer")).health().getDetails()).containsKeys("backlog",
                     "oldestPendingAgeMs", "deadLetters");
+            // the drained batch was an observation too (a span in traces)
+            assertThat(observed).anyMatch(o -> o.startsWith("kv.engine.batch drainer batch"));
         });
         // the context closed: the drainer finished, released its shards and stopped
         assertThat(drainer[0].health()).isEqualTo(HealthState.STOPPED);
@@ -104,6 +108,18 @@ class KvAutoConfigurationIT {
     void metersGoToTheApplicationsRegistryAndCallsAreObserved(RedisServer redis, TestNamespace ns) {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         List<String> observed = new CopyOnWriteArrayList<>();
+        ObservationRegistry observations = recording(observed);
+        on(redis, ns).withBean(MeterRegistry.class, () -> meters).withBean(ObservationRegistry.class, () -> observations).run(ctx -> {
+            NoteRepository notes = ctx.getBean(NoteRepository.class);
+            notes.createWithKV(new Note("m1", "ada", "metered", 0));
+            notes.findById("m1");
+            assertThat(meters.find("kv.writes").tag("table", "spring_notes").tag("op", "create").counter().count()).isEqualTo(1.0);
+            assertThat(observed).contains("kv.repository spring_notes createWithKV", "kv.repository spring_notes findOneWithKV");
+        });
+    }
+
+    /** An observation registry that records "name contextual-name" of every stopped observation. */
+    static ObservationRegistry recording(List<String> observed) {
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new ObservationHandler<>() {
             @Override
@@ -116,13 +132,7 @@ class KvAutoConfigurationIT {
                 return true;
             }
         });
-        on(redis, ns).withBean(MeterRegistry.class, () -> meters).withBean(ObservationRegistry.class, () -> observations).run(ctx -> {
-            NoteRepository notes = ctx.getBean(NoteRepository.class);
-            notes.createWithKV(new Note("m1", "ada", "metered", 0));
-            notes.findById("m1");
-            assertThat(meters.find("kv.writes").tag("table", "spring_notes").tag("op", "create").counter().count()).isEqualTo(1.0);
-            assertThat(observed).contains("kv.repository spring_notes createWithKV", "kv.repository spring_notes findOneWithKV");
-        });
+        return observations;
     }
 
     @Test
