@@ -62,4 +62,41 @@ public interface KvRepository<E> {
 
     /** Deletes every row matching {@code where}; returns how many were deleted. */
     int deleteWithKV(Where<E> where);
+
+    /**
+     * Creates the row or replaces every column of the existing one, in one atomic step; the entity's
+     * version component is ignored. Returns the row as stored, with its new version.
+     */
+    E saveWithKV(E entity);
+
+    /**
+     * As {@link #saveWithKV(Object)}, only if the row is at {@code expectedVersion}; 0 means the row
+     * must not exist.
+     *
+     * @throws OptimisticLockException when the row is at another version (or absent)
+     * @throws DuplicateKeyException when {@code expectedVersion} is 0 and the row exists
+     */
+    E saveWithKV(E entity, long expectedVersion);
+
+    /**
+     * Deletes the row with this primary key ({@code where} is an equality on every key column);
+     * returns whether there was one.
+     *
+     * @throws InvalidValueException when {@code where} does not pin exactly the primary key
+     */
+    boolean deleteOneWithKV(Where<E> key);
+
+    /** How many rows match, counted with the same rules as {@link #findAllWithKV}: Redis rows win, undrained moves and deletes count as Redis has them. */
+    long countWithKV(Where<E> where);
+
+    /** Whether any row matches, with the rules of {@link #findAllWithKV}. */
+    boolean existsWithKV(Where<E> where);
+
+    /**
+     * The rows of {@link #findAllWithKV(Where)}, to be ordered and paged:
+     * {@code queryWithKV(where).orderBy(CITY).orderBy(TOTAL, DESC).offset(20).limit(10).list()}.
+     */
+    default KvQuery<E> queryWithKV(Where<E> where) {
+        return new KvQuery<>(model(), () -> findAllWithKV(where));
+    }
 }

@@ -81,6 +81,30 @@ class GeneratedRepositoryIT {
             });
             assertThat(shipments.findAllWithKV(ShipmentTable.CARRIER.eq("ups").and(ShipmentTable.SHIP_DAY.eq(LocalDate.of(2026, 3, 1)))))
                     .hasSize(1);
+            // a finder per index: both columns of the composite index, in index order
+            assertThat(shipments.findAllByCarrierAndShipDay("ups", LocalDate.of(2026, 3, 1))).extracting(Shipment::seq).containsExactly(2);
+            assertThat(shipments.findAllByCarrierAndShipDay("dhl", LocalDate.of(2026, 3, 1))).isEmpty();
+        }
+    }
+
+    @Test
+    void generatedFindersSaveCountAndDeleteOne(RedisServer redis, DataSource db, TestNamespace ns) {
+        try (KvClient kv = client(redis, db, ns)) {
+            CustomerRepository customers = new CustomerRepository(kv);
+            Customer ada = new Customer("c1", "ada@example.com", "Ada", Customer.Tier.GOLD, 10, null, null, 0);
+            customers.saveWithKV(ada);
+            customers.saveWithKV(new Customer("c2", "bob@example.com", "Bob", Customer.Tier.GOLD, 3, null, null, 0));
+            // unique index: Optional; plain index: List
+            assertThat(customers.findByEmail("ada@example.com")).map(Customer::id).contains("c1");
+            assertThat(customers.findByEmail("nobody@example.com")).isEmpty();
+            assertThat(customers.findAllByTier(Customer.Tier.GOLD)).extracting(Customer::id).containsExactlyInAnyOrder("c1", "c2");
+            assertThat(customers.countWithKV(CustomerTable.TIER.eq(Customer.Tier.GOLD))).isEqualTo(2);
+            assertThat(customers.saveWithKV(new Customer("c1", "ada@example.com", "Ada L.", Customer.Tier.SILVER, 10, null, null, 0), 1)
+                    .version()).isEqualTo(2);
+            assertThat(customers.findAllByTier(Customer.Tier.GOLD)).extracting(Customer::id).containsExactly("c2");
+            assertThat(customers.existsWithKV(CustomerTable.TIER.eq(Customer.Tier.SILVER))).isTrue();
+            assertThat(customers.deleteOneWithKV(CustomerRepository.byKey("c2"))).isTrue();
+            assertThat(customers.deleteOneWithKV(CustomerRepository.byKey("c2"))).isFalse();
         }
     }
 }

@@ -147,6 +147,12 @@ final class SourceWriter {
         repo.addMethod(delegate("updateWithKV", listType, ParameterSpec.builder(updateType, "set").build(),
                 ParameterSpec.builder(whereType, "where").build()));
         repo.addMethod(delegate("deleteWithKV", TypeName.INT, ParameterSpec.builder(whereType, "where").build()));
+        repo.addMethod(delegate("saveWithKV", entity, ParameterSpec.builder(entity, "entity").build()));
+        repo.addMethod(delegate("saveWithKV", entity, ParameterSpec.builder(entity, "entity").build(),
+                ParameterSpec.builder(TypeName.LONG, "expectedVersion").build()));
+        repo.addMethod(delegate("deleteOneWithKV", TypeName.BOOLEAN, ParameterSpec.builder(whereType, "key").build()));
+        repo.addMethod(delegate("countWithKV", TypeName.LONG, ParameterSpec.builder(whereType, "where").build()));
+        repo.addMethod(delegate("existsWithKV", TypeName.BOOLEAN, ParameterSpec.builder(whereType, "where").build()));
 
         List<ParameterSpec> keyParams = new ArrayList<>();
         CodeBlock.Builder keyWhere = CodeBlock.builder();
@@ -165,6 +171,9 @@ final class SourceWriter {
         repo.addMethod(MethodSpec.methodBuilder("deleteById").addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN)
                 .addJavadoc("Deletes the row with this primary key; returns whether there was one.\n").addParameters(keyParams)
                 .addStatement("return delegate.deleteWithKV(byKey($L)) == 1", keyArgs).build());
+        for (KvEntityProcessor.Idx index : e.indexes()) {
+            repo.addMethod(finder(index, tableClass, whereType, optionalType, listType));
+        }
         ClassName registrationClass = repoClass.nestedClass("Registration");
         repo.addType(TypeSpec.classBuilder(registrationClass).addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addSuperinterface(ParameterizedTypeName.get(REGISTRATION, entity, repoClass))
@@ -194,6 +203,30 @@ final class SourceWriter {
                 w.write('\n');
             }
         }
+    }
+
+    /**
+     * A finder per index: {@code findByEmail(email)} returning {@code Optional} for a unique index,
+     * {@code findAllByCityAndStatus(city, status)} returning a {@code List} for a plain one.
+     */
+    private static MethodSpec finder(KvEntityProcessor.Idx index, ClassName tableClass, TypeName whereType, TypeName optionalType,
+            TypeName listType) {
+        StringBuilder name = new StringBuilder(index.unique() ? "findBy" : "findAllBy");
+        CodeBlock.Builder where = CodeBlock.builder();
+        List<ParameterSpec> params = new ArrayList<>();
+        for (int i = 0; i < index.columns().size(); i++) {
+            Col c = index.columns().get(i);
+            name.append(i == 0 ? "" : "And").append(Character.toUpperCase(c.component().charAt(0))).append(c.component().substring(1));
+            params.add(ParameterSpec.builder(c.type(), c.component()).build());
+            where.add(i == 0 ? "$T.$L.eq($L)" : ".and($T.$L.eq($L))", tableClass, c.constant(), c.component());
+        }
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name.toString()).addModifiers(Modifier.PUBLIC).addParameters(params);
+        if (index.unique()) {
+            return m.returns(optionalType).addJavadoc("The row whose unique index {@code $L} has these values.\n", index.name())
+                    .addStatement("return delegate.findOneWithKV($L)", where.build()).build();
+        }
+        return m.returns(listType).addJavadoc("The rows whose index {@code $L} has these values (Redis and the database, merged).\n",
+                index.name()).addStatement("return delegate.findAllWithKV($L)", where.build()).build();
     }
 
     private static MethodSpec delegate(String name, TypeName returns, ParameterSpec... params) {

@@ -145,7 +145,7 @@ final class KvFixture implements AutoCloseable {
     /** Rows of a table in the database, by primary key column values joined with '|'. */
     Map<String, Long> databaseVersions(String table) {
         Map<String, Long> out = new LinkedHashMap<>();
-        dsl().fetch("select * from " + DSL.name(table).toString()).forEach(r -> out.put(String.valueOf(r.get(0)), r.get("version", Long.class)));
+        dsl().selectFrom(DSL.table(DSL.name(table))).fetch().forEach(r -> out.put(String.valueOf(r.get(0)), r.get("version", Long.class)));
         return out;
     }
 

@@ -38,6 +38,14 @@ public final class QuickStart {
             orders.updateOneWithKV(OrderTable.QTY.set(2), OrderRepository.byKey("o-1"), 2);   // only if still version 2
             orders.updateWithKV(OrderTable.STATUS.set(SHIPPED), OrderTable.CITY.eq("Oslo").and(OrderTable.STATUS.eq(PAID)));
             orders.deleteWithKV(OrderTable.CITY.eq("Oslo"));
+
+            Order saved = orders.saveWithKV(new Order("o-3", "Rome", NEW, "cy@example.com", new BigDecimal("7.00"), 1, Map.of(), 0));
+            orders.saveWithKV(saved, saved.version());       // replaces every column; only if still at that version (0: only if absent)
+            long inRome = orders.countWithKV(OrderTable.CITY.eq("Rome"));
+            boolean any = orders.existsWithKV(OrderTable.CITY.eq("Oslo"));
+            Optional<Order> byEmail = orders.findByEmail("cy@example.com");   // generated per unique index
+            List<Order> rome = orders.findAllByCity("Rome");                  // generated per index
+            boolean deleted = orders.deleteOneWithKV(OrderRepository.byKey("o-3"));   // whether there was a row
             // end-snippet
             if (one.isEmpty() || oslo.size() != 1 || cached.size() != 1) {
                 throw new IllegalStateException("the guide's reads did not find o-1: " + one + " " + oslo + " " + cached);

@@ -33,7 +33,7 @@ class CliJarAgainstExampleIT {
         try (ConfigurableApplicationContext app = b.run()) {
             PaymentService payments = app.getBean(PaymentService.class);
             for (int i = 0; i < 5; i++) {
-                payments.open("cli-" + i, "c-cli", BigDecimal.TEN);
+                payments.open(namespace + "-" + i, "c-cli", BigDecimal.TEN);
             }
             assertThat(app.getBean(Drainer.class).awaitDrained(Duration.ofSeconds(30))).isTrue();
             String redis = app.getEnvironment().getProperty("spring.data.redis.url");

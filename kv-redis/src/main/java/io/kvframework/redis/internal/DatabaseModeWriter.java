@@ -12,12 +12,14 @@ import java.util.Optional;
  * rules as the Redis path (no stream event; the drainer has nothing to do for them).
  */
 final class DatabaseModeWriter<E> {
+    private final EntityModel<E> model;
     private final String table;
     private final EntityStore<E> store;
     private final RowCodec<E> codec;
     private final UniqueClaims<E> claims;
 
     DatabaseModeWriter(EntityModel<E> model, EntityStore<E> store, RowCodec<E> codec, UniqueClaims<E> claims) {
+        this.model = model;
         this.table = model.table();
         this.store = store;
         this.codec = codec;
@@ -46,6 +48,29 @@ final class DatabaseModeWriter<E> {
     /** An update guarded by the expected version; {@link WriteStatus#CONFLICT} when the row moved on. */
     WriteResult update(Found f, Assignments a, long expectedVersion) {
         Optional<DbRow> row = storeRequired().updateIfVersion(codec.keyValues(f.values()), a.values(), expectedVersion);
+        return row.map(r -> WriteResult.ok(r.version(), r.values())).orElseGet(WriteResult::conflict);
+    }
+
+    /**
+     * A save in database mode: an update of every column guarded by the version read, or an insert
+     * when the database has no such row; {@code expected} as in {@code saveWithKV} (-1 any).
+     */
+    WriteResult save(String pk, Object[] values, long expected) {
+        Object[] key = codec.keyValues(values);
+        Optional<DbRow> current = storeRequired().findByKey(key);
+        if (current.isEmpty()) {
+            return expected > 0 ? WriteResult.conflict() : create(pk, values);
+        }
+        if (expected == 0 || expected > 0 && current.get().version() != expected) {
+            return new WriteResult(expected == 0 ? WriteStatus.DUPLICATE : WriteStatus.CONFLICT, current.get().version(), null, null);
+        }
+        java.util.Map<io.kvframework.core.Column<?, ?>, Object> all = new java.util.LinkedHashMap<>();
+        for (io.kvframework.core.Column<E, ?> c : model.columns()) {
+            if (!model.key().contains(c)) {
+                all.put(c, values[c.position()]);
+            }
+        }
+        Optional<DbRow> row = store.updateIfVersion(key, all, current.get().version());
         return row.map(r -> WriteResult.ok(r.version(), r.values())).orElseGet(WriteResult::conflict);
     }
 

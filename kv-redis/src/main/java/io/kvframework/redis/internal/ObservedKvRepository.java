@@ -89,4 +89,29 @@ public final class ObservedKvRepository<E> implements KvRepository<E> {
     public int deleteWithKV(Where<E> where) {
         return observe("deleteWithKV", () -> delegate.deleteWithKV(where));
     }
+
+    @Override
+    public E saveWithKV(E entity) {
+        return observe("saveWithKV", () -> delegate.saveWithKV(entity));
+    }
+
+    @Override
+    public E saveWithKV(E entity, long expectedVersion) {
+        return observe("saveWithKV", () -> delegate.saveWithKV(entity, expectedVersion));
+    }
+
+    @Override
+    public boolean deleteOneWithKV(Where<E> key) {
+        return observe("deleteOneWithKV", () -> delegate.deleteOneWithKV(key));
+    }
+
+    @Override
+    public long countWithKV(Where<E> where) {
+        return observe("countWithKV", () -> delegate.countWithKV(where));
+    }
+
+    @Override
+    public boolean existsWithKV(Where<E> where) {
+        return observe("existsWithKV", () -> delegate.existsWithKV(where));
+    }
 }

@@ -10,7 +10,6 @@ import io.kvframework.core.KvRepository;
 import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.PartialWriteException;
-import io.kvframework.core.UnknownColumnException;
 import io.kvframework.core.Update;
 import io.kvframework.core.Versioned;
 import io.kvframework.core.Where;
@@ -28,9 +27,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,6 +48,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private final RowScripts<E> scripts;
     private final MergedReader<E> reader;
     private final RowCreator<E> creator;
+    private final RowSaver<E> saver;
     private final Counter updates;
     private final Counter deletes;
 
@@ -71,6 +69,8 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         String writes = "rows written through the repository";
         this.creator = new RowCreator<>(model, options, codec, claims, scripts, databaseMode, store,
                 Counter.builder("kv.writes").description(writes).tags("table", table, "op", "create").register(registry));
+        this.saver = new RowSaver<>(model, options, codec, claims, scripts, reader, creator, databaseMode, store,
+                Counter.builder("kv.writes").description(writes).tags("table", table, "op", "save").register(registry));
         this.updates = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "update").register(registry);
         this.deletes = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "delete").register(registry);
     }
@@ -178,7 +178,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     }
 
     private Optional<E> updateOne(Update<E> set, Where<E> where, long expected) {
-        Assignments a = assignments(set);
+        Assignments a = Assignments.of(model, codec, set);
         QueryPlan plan = planner.plan(where);
         for (int attempt = 0; attempt <= options.conflictRetries(); attempt++) {
             List<Found> found = reader.search(where, plan, true, false);
@@ -220,7 +220,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     @Override
     public List<E> updateWithKV(Update<E> set, Where<E> where) {
-        Assignments a = assignments(set);
+        Assignments a = Assignments.of(model, codec, set);
         List<E> out = new ArrayList<>();
         List<PartialWriteException.RowOutcome> outcomes = new ArrayList<>();
         boolean failed = false;
@@ -280,6 +280,38 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
             }
         }
         return deleted;
+    }
+
+    @Override
+    public E saveWithKV(E entity) {
+        return saver.save(entity, -1);
+    }
+
+    @Override
+    public E saveWithKV(E entity, long expectedVersion) {
+        if (expectedVersion < 0) {
+            throw new InvalidValueException(table + ": expected version must be >= 0, got " + expectedVersion);
+        }
+        return saver.save(entity, expectedVersion);
+    }
+
+    @Override
+    public boolean deleteOneWithKV(Where<E> key) {
+        if (key == null || !keyOnly(key) || key.conditions().size() != model.key().size()) {
+            throw new InvalidValueException(table + ": deleteOneWithKV needs an equality on every primary key column "
+                    + model.key().stream().map(Column::name).toList() + ", got " + key);
+        }
+        return deleteWithKV(key) == 1;
+    }
+
+    @Override
+    public long countWithKV(Where<E> where) {
+        return reader.search(where, planner.plan(where), true, true).size();
+    }
+
+    @Override
+    public boolean existsWithKV(Where<E> where) {
+        return countWithKV(where) > 0;
     }
 
     private void giveUpAfter(int attempt, String pk) {
@@ -344,38 +376,6 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         }
         claims.releaseStale(f.pk(), f.values(), after);
         return r;
-    }
-
-    private Assignments assignments(Update<E> set) {
-        if (set == null || set.assignments().isEmpty()) {
-            throw new InvalidValueException(table + ": an update needs at least one column to set");
-        }
-        List<String> sets = new ArrayList<>();
-        List<String> clears = new ArrayList<>();
-        Map<Column<?, ?>, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<Column<E, ?>, Object> e : set.assignments().entrySet()) {
-            Column<E, ?> c = e.getKey();
-            if (!model.owns(c)) {
-                throw new UnknownColumnException(table + ": column " + c.qualified() + " does not belong to this entity");
-            }
-            if (model.key().contains(c)) {
-                throw new InvalidValueException(c.qualified() + ": key columns cannot be updated; delete the row and create it with the new key");
-            }
-            Object v = normalize(c, e.getValue());
-            values.put(c, v);
-            if (v == null) {
-                clears.add(c.name());
-            } else {
-                sets.add(c.name());
-                sets.add(codec.encodeChecked(c, v));
-            }
-        }
-        return new Assignments(sets, clears, values);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object normalize(Column c, Object v) {
-        return c.normalize(v);
     }
 
     // ------------------------------------------------------------------ database mode

@@ -130,7 +130,8 @@ final class RowCreator<E> {
         return new PartialWriteException.RowOutcome(index, status, entity, e);
     }
 
-    private ExistenceCheck createCheck() {
+    /** Whether a create asks the database if the key exists. */
+    ExistenceCheck createCheck() {
         if (store == null) {
             return ExistenceCheck.NONE;
         }

@@ -32,7 +32,9 @@ final class RowScripts<E> {
 
     /** The operation of a write. */
     enum RowOp {
-        CREATE("c"), UPDATE("u"), DELETE("d");
+        CREATE("c"), UPDATE("u"), DELETE("d"),
+        /** The whole row: an update when it is live, else a create. */
+        SAVE("s");
 
         private final String wire;
 
@@ -116,7 +118,7 @@ final class RowScripts<E> {
         args.add(pk);
         args.add(check.wire());
         args.add(keys.indexPrefix(shard, table));
-        if (op == RowOp.CREATE) {
+        if (op == RowOp.CREATE || op == RowOp.SAVE) {
             addFilterBits(args, pk);
         } else {
             args.add("0");

@@ -1,15 +1,18 @@
--- KV Framework: one atomic single-row write (create, update or delete) with index maintenance
+-- KV Framework: one atomic single-row write (create, update, save or delete) with index maintenance
 -- and the change event. All keys share the row's shard hash tag, so this runs on Redis Cluster too.
 --
 -- KEYS[1] row hash      {ns:shard}:r:<table>:<pk>
 -- KEYS[2] stream shard  {ns:shard}:stream
 -- KEYS[3] key filter    {ns:shard}:bloom
 -- KEYS[4] table modes   {ns:shard}:mode
--- ARGV: op (c|u|d), expected version ('' = any; for a create: the version of the key's last delete
---       that the database remembers, so that its version sequence goes on), table, pk, create check, index key prefix,
+-- ARGV: op (c|u|s|d), expected version ('' = any; for a create: the version of the key's last delete
+--       that the database remembers, so that its version sequence goes on; for a save: 0 = must not
+--       exist, n = must be at version n), table, pk, create check, index key prefix,
 --       then counted lists: filter bits, index specs (name, column count, columns...),
 --       field/value pairs to set, fields to clear.
--- Create check (creates only): 'b' ask the database when the key filter may contain the key,
+-- A save (s) is an update of the whole row when the row is live, else a create (same checks); its
+-- event says which (u or c).
+-- Create check (creates and saves): 'b' ask the database when the key filter may contain the key,
 --       'd' always ask the database, 'n' the caller already asked.
 -- Returns {status, version, stream id, flattened row}; status ok | dup | check | missing | gone | conflict,
 -- or {'mode', 0, table mode} when the table is in database mode or switching ('db' | 'draining'): nothing written.
@@ -48,6 +51,17 @@ local state = redis.call('HMGET', rowKey, '_v', '_d')
 local version = tonumber(state[1] or '0')
 local tombstone = state[2] == '1'
 local live = state[1] and not tombstone
+
+if op == 's' then
+  if expected ~= '' then
+    local want = tonumber(expected)
+    if want == 0 and live then return { 'dup', version } end
+    if want > 0 and not live then return { 'missing', 0 } end
+    if want > 0 and version ~= want then return { 'conflict', version } end
+  end
+  expected = ''
+  if live then op = 'u' else op = 'c' end
+end
 
 if op ~= 'c' and expected ~= '' and tonumber(expected) ~= version then
   if not state[1] then return { 'missing', 0 } end

@@ -123,7 +123,7 @@ public class KvStreamAutoConfiguration {
         @ConditionalOnMissingBean
         ClickHouseSink kvClickHouseLoader(KvProperties properties, KvEntities entities, ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters)
                 throws Exception {
-            KvProperties.ClickHouse c = properties.getClickhouse();
+            KvClickHouseProperties c = properties.getClickhouse();
             String bootstrap = c.getBootstrapServers() != null ? c.getBootstrapServers() : properties.getBridge().getBootstrapServers();
             if (c.getUrl() == null || bootstrap == null) {
                 throw new IllegalStateException("kv.clickhouse.enabled=true needs kv.clickhouse.url and kv.clickhouse.bootstrap-servers"

@@ -2,6 +2,7 @@ package io.kvframework.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvframework.analytics.KafkaBridge;
 import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
 import io.kvframework.spring.boot.notes.Note;
@@ -10,6 +11,7 @@ import io.kvframework.spring.boot.notes.NoteTable;
 import io.kvframework.spring.boot.other.TagRepository;
 import io.kvframework.sql.SqlDatabase;
 import io.kvframework.stream.HealthState;
+import io.kvframework.testkit.KafkaServer;
 import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
@@ -116,6 +118,26 @@ class KvAutoConfigurationIT {
             assertThat(meters.find("kv.writes").tag("table", "spring_notes").tag("op", "create").counter().count()).isEqualTo(1.0);
             assertThat(observed).contains("kv.repository spring_notes createWithKV", "kv.repository spring_notes findOneWithKV");
         });
+    }
+
+    @Test
+    void theKafkaBridgeRunsWhenEnabledAndReportsItsHealth(RedisServer redis, KafkaServer kafka, TestNamespace ns) {
+        on(redis, ns, "kv.bridge.enabled=true", "kv.bridge.bootstrap-servers=" + kafka.bootstrapServers(),
+                "kv.bridge.topic-pattern=" + ns.value() + ".{table}", "kv.bridge.poll-interval=PT0.01S").run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(KafkaBridge.class).doesNotHaveBean(Drainer.class);
+            ctx.getBean(NoteRepository.class).createWithKV(new Note("k1", "ada", "to kafka", 0));
+            assertThat(ctx.getBean(KafkaBridge.class).awaitDrained(Duration.ofSeconds(60))).isTrue();
+            CompositeHealthContributor composite = (CompositeHealthContributor) ctx.getBean("kvHealthContributor", HealthContributor.class);
+            assertThat(((HealthIndicator) composite.getContributor("bridge")).health().getDetails()).containsEntry("backlog", 0L);
+        });
+    }
+
+    @Test
+    void anEnabledComponentWithoutItsAddressStopsTheContextSayingWhichPropertyIsMissing(RedisServer redis, TestNamespace ns) {
+        on(redis, ns, "kv.bridge.enabled=true").run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                .hasMessage("kv.bridge.enabled=true needs kv.bridge.bootstrap-servers"));
+        on(redis, ns, "kv.clickhouse.enabled=true").run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                .hasMessageContaining("kv.clickhouse.enabled=true needs kv.clickhouse.url"));
     }
 
     /** An observation registry that records "name contextual-name" of every stopped observation. */
