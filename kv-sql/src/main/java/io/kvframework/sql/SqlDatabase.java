@@ -82,7 +82,7 @@ public final class SqlDatabase implements KvDatabase {
     @Override
     @SuppressWarnings("unchecked")
     public <E> EntityStore<E> store(EntityModel<E> model) {
-        return (EntityStore<E>) stores.computeIfAbsent(model.table(), t -> new SqlEntityStore<>(dsl, table(model), namespace));
+        return (EntityStore<E>) stores.computeIfAbsent(model.table(), t -> new SqlEntityStore<>(dsl, table(model), namespace, dataSource));
     }
 
     @Override

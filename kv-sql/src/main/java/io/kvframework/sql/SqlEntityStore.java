@@ -19,9 +19,11 @@ final class SqlEntityStore<E> implements EntityStore<E> {
     private final String namespace;
     private final String table;
     private final List<IndexDefinition> uniques;
+    private final KeyLookup<E> byKey;
 
-    SqlEntityStore(DSLContext dsl, SqlTable<E> sql, String namespace) {
+    SqlEntityStore(DSLContext dsl, SqlTable<E> sql, String namespace, javax.sql.DataSource dataSource) {
         this.dsl = dsl;
+        this.byKey = new KeyLookup<>(sql, dsl, dataSource);
         this.sql = sql;
         this.namespace = namespace;
         this.table = sql.model().table();
@@ -30,7 +32,7 @@ final class SqlEntityStore<E> implements EntityStore<E> {
 
     @Override
     public Optional<DbRow> findByKey(Object[] key) {
-        return DatabaseCall.run(table, () -> sql.selectByKey(dsl, key), "reading " + table + " by key");
+        return byKey.find(key);
     }
 
     @Override

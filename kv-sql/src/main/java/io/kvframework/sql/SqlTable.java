@@ -215,7 +215,8 @@ public final class SqlTable<E> {
         return DSL.and(parts);
     }
 
-    private List<Field<?>> selectFields() {
+    /** The select list: every column (MariaDB date-times as the text the server prints), then the version. */
+    List<Field<?>> selectFields() {
         List<Field<?>> select = new ArrayList<>(fields.size() + 1);
         for (int i = 0; i < fields.size(); i++) {
             Field<Object> f = fields.get(i);

@@ -83,15 +83,4 @@ class RetryLoopTest {
             throw new OutOfMemoryError("heap");
         }, e -> RetryLoop.Verdict.RETRY, () -> true)).isInstanceOf(OutOfMemoryError.class);
     }
-
-    @Test
-    void backoffDoublesFromTheInitialPauseUpToTheMaximumWithJitterInTheUpperHalf() {
-        Duration initial = Duration.ofMillis(100);
-        Duration max = Duration.ofSeconds(5);
-        assertThat(StreamEngine.backoffMillis(0, initial, max, 0.0)).isEqualTo(50);
-        assertThat(StreamEngine.backoffMillis(0, initial, max, 0.999)).isBetween(99L, 101L);
-        assertThat(StreamEngine.backoffMillis(3, initial, max, 0.0)).isEqualTo(400);
-        assertThat(StreamEngine.backoffMillis(30, initial, max, 0.0)).isEqualTo(2500);
-        assertThat(StreamEngine.backoffMillis(30, initial, max, 0.999)).isBetween(4990L, 5001L);
-    }
 }
