@@ -38,6 +38,28 @@ public final class EmbeddedRedis {
         return new Started("127.0.0.1", port, lifecycle);
     }
 
+    /**
+     * Starts a Redis Sentinel on a free port that monitors the master at {@code masterHost:masterPort}
+     * under the name {@code masterName} (quorum 1): {@code redis-server sentinel.conf --sentinel}.
+     */
+    public static Started startSentinel(String masterName, String masterHost, int masterPort) {
+        int port = Ports.free();
+        Path dir = TempDirs.create("sentinel-" + port);
+        Path conf = dir.resolve("sentinel.conf");
+        try {
+            Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
+                    + "sentinel monitor " + masterName + " " + masterHost + " " + masterPort + " 1\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = List.of(binary().toString(), conf.toString(), "--sentinel");
+        ServerProcess process = new ServerProcess("redis-sentinel:" + port, command, dir, dir.resolve("sentinel.log"));
+        ServerLifecycle lifecycle = new ProcessLifecycle("redis-sentinel", process, "127.0.0.1", port, dir, Duration.ofSeconds(20));
+        lifecycle.start();
+        LOG.info("kv-testkit: started a Redis Sentinel on 127.0.0.1:{} monitoring {} at {}:{}", port, masterName, masterHost, masterPort);
+        return new Started("127.0.0.1", port, lifecycle);
+    }
+
     /** The redis-server executable to use. */
     public static Path binary() {
         Path onPath = Executables.find("redis-server");
