@@ -294,6 +294,7 @@ public final class EntityModel<E> {
                     }
                 }
             }
+            addKeyPrefixIndexes(indexNames);
             if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
                 throw new InvalidModelException(table + ": ttl must be positive, got " + ttl);
             }
@@ -314,6 +315,22 @@ public final class EntityModel<E> {
                 checkIndexSize("index " + index.name(), index.columns());
             }
             return new EntityModel<>(this);
+        }
+
+        /**
+         * A composite key's leading columns are an index of their own ({@code key_<columns>}), kept
+         * like any other, so that a query may pin a leading part of the key (the lines of one
+         * order) without declaring an index. One is added per proper prefix no declared index covers.
+         */
+        private void addKeyPrefixIndexes(Set<String> indexNames) {
+            for (int n = 1; n < key.size(); n++) {
+                List<Column<?, ?>> prefix = new ArrayList<>(key.subList(0, n));
+                boolean covered = indexes.stream().anyMatch(i -> i.columns().equals(prefix));
+                String name = "key_" + String.join("_", prefix.stream().map(Column::name).toList());
+                if (!covered && name.length() <= 63 && indexNames.add(name)) {
+                    indexes.add(new IndexDefinition(name, prefix, false));
+                }
+            }
         }
 
         private void checkIndexSize(String what, List<? extends Column<?, ?>> cols) {

@@ -33,6 +33,7 @@ final class SourceWriter {
     private static final ClassName KV_CLIENT = ClassName.get("io.kvframework.redis", "KvClient");
     private static final ClassName TYPE_REFERENCE = ClassName.get("com.fasterxml.jackson.core.type", "TypeReference");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    private static final ClassName KV_ASYNC_REPOSITORY = ClassName.get("io.kvframework.core", "KvAsyncRepository");
     private static final ClassName REGISTRATION = ClassName.get("io.kvframework.redis", "KvEntityRegistration");
     private final Filer filer;
     private final java.util.Collection<String> registrations;
@@ -114,6 +115,65 @@ final class SourceWriter {
         JavaFile.builder(e.pkg(), table.build()).skipJavaLangImports(true).build().writeTo(filer);
 
         writeRepository(e, entity, tableClass, generated);
+        writeAsyncRepository(e, entity, tableClass, generated);
+    }
+
+    /** {@code <Name>AsyncRepository}: the asynchronous twin, every call returning a {@code CompletionStage}. */
+    private void writeAsyncRepository(KvEntityProcessor.Entity e, ClassName entity, ClassName tableClass, AnnotationSpec generated)
+            throws IOException {
+        String simple = e.type().getSimpleName().toString();
+        ClassName repoClass = ClassName.get(e.pkg(), simple + "AsyncRepository");
+        ClassName stage = ClassName.get(java.util.concurrent.CompletionStage.class);
+        TypeName asyncType = ParameterizedTypeName.get(KV_ASYNC_REPOSITORY, entity);
+        TypeName whereType = ParameterizedTypeName.get(WHERE, entity);
+        TypeName updateType = ParameterizedTypeName.get(UPDATE, entity);
+        TypeName listType = ParameterizedTypeName.get(ClassName.get(List.class), entity);
+        TypeName optionalType = ParameterizedTypeName.get(ClassName.get(java.util.Optional.class), entity);
+        ParameterSpec where = ParameterSpec.builder(whereType, "where").build();
+        ParameterSpec set = ParameterSpec.builder(updateType, "set").build();
+        ParameterSpec one = ParameterSpec.builder(entity, "entity").build();
+        ParameterSpec expected = ParameterSpec.builder(TypeName.LONG, "expectedVersion").build();
+        TypeSpec.Builder repo = TypeSpec.classBuilder(repoClass).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(asyncType).addAnnotation(generated)
+                .addJavadoc("Asynchronous repository of {@link $T} (table {@code $L}): every call returns a {@code CompletionStage}.\n",
+                        entity, e.table())
+                .addField(asyncType, "delegate", Modifier.PRIVATE, Modifier.FINAL)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                        .addJavadoc("The asynchronous repository of {@link $T} on {@code kv}.\n", entity)
+                        .addParameter(KV_CLIENT, "kv").addStatement("this.delegate = kv.asyncRepository($T.MODEL)", tableClass).build());
+        repo.addMethod(delegate("model", ParameterizedTypeName.get(ENTITY_MODEL, entity)));
+        repo.addMethod(delegate("createWithKV", ParameterizedTypeName.get(stage, entity), one));
+        repo.addMethod(delegate("createManyWithKV", ParameterizedTypeName.get(stage, listType), ParameterSpec.builder(listType, "entities").build()));
+        repo.addMethod(delegate("findOneWithKV", ParameterizedTypeName.get(stage, optionalType), where));
+        repo.addMethod(delegate("findOneVersionedWithKV", ParameterizedTypeName.get(stage, ParameterizedTypeName.get(
+                ClassName.get(java.util.Optional.class), ParameterizedTypeName.get(VERSIONED, entity))), where));
+        repo.addMethod(delegate("findAllWithKV", ParameterizedTypeName.get(stage, listType), where));
+        repo.addMethod(delegate("findAllFromKvRedis", ParameterizedTypeName.get(stage, listType), where));
+        repo.addMethod(delegate("updateOneWithKV", ParameterizedTypeName.get(stage, optionalType), set, where));
+        repo.addMethod(delegate("updateOneWithKV", ParameterizedTypeName.get(stage, optionalType), set, where, expected));
+        repo.addMethod(delegate("updateWithKV", ParameterizedTypeName.get(stage, listType), set, where));
+        repo.addMethod(delegate("deleteWithKV", ParameterizedTypeName.get(stage, ClassName.get(Integer.class)), where));
+        repo.addMethod(delegate("saveWithKV", ParameterizedTypeName.get(stage, entity), one));
+        repo.addMethod(delegate("saveWithKV", ParameterizedTypeName.get(stage, entity), one, expected));
+        repo.addMethod(delegate("deleteOneWithKV", ParameterizedTypeName.get(stage, ClassName.get(Boolean.class)),
+                ParameterSpec.builder(whereType, "key").build()));
+        repo.addMethod(delegate("countWithKV", ParameterizedTypeName.get(stage, ClassName.get(Long.class)), where));
+        repo.addMethod(delegate("existsWithKV", ParameterizedTypeName.get(stage, ClassName.get(Boolean.class)), where));
+        List<ParameterSpec> keyParams = new ArrayList<>();
+        List<String> keyArgs = new ArrayList<>();
+        for (Col k : e.key()) {
+            keyParams.add(ParameterSpec.builder(k.type(), k.component()).build());
+            keyArgs.add(k.component());
+        }
+        ClassName syncRepo = ClassName.get(e.pkg(), simple + "Repository");
+        repo.addMethod(MethodSpec.methodBuilder("findById").addModifiers(Modifier.PUBLIC).returns(ParameterizedTypeName.get(stage, optionalType))
+                .addJavadoc("The row with this primary key, from Redis or else the database.\n").addParameters(keyParams)
+                .addStatement("return delegate.findOneWithKV($T.byKey($L))", syncRepo, String.join(", ", keyArgs)).build());
+        repo.addMethod(MethodSpec.methodBuilder("deleteById").addModifiers(Modifier.PUBLIC)
+                .returns(ParameterizedTypeName.get(stage, ClassName.get(Boolean.class)))
+                .addJavadoc("Deletes the row with this primary key; completes with whether there was one.\n").addParameters(keyParams)
+                .addStatement("return delegate.deleteOneWithKV($T.byKey($L))", syncRepo, String.join(", ", keyArgs)).build());
+        JavaFile.builder(e.pkg(), repo.build()).skipJavaLangImports(true).build().writeTo(filer);
     }
 
     private void writeRepository(KvEntityProcessor.Entity e, ClassName entity, ClassName tableClass, AnnotationSpec generated) throws IOException {
@@ -171,7 +231,7 @@ final class SourceWriter {
         repo.addMethod(MethodSpec.methodBuilder("deleteById").addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN)
                 .addJavadoc("Deletes the row with this primary key; returns whether there was one.\n").addParameters(keyParams)
                 .addStatement("return delegate.deleteWithKV(byKey($L)) == 1", keyArgs).build());
-        for (KvEntityProcessor.Idx index : e.indexes()) {
+        for (KvEntityProcessor.Idx index : finderIndexes(e)) {
             repo.addMethod(finder(index, tableClass, whereType, optionalType, listType));
         }
         ClassName registrationClass = repoClass.nestedClass("Registration");
@@ -203,6 +263,18 @@ final class SourceWriter {
                 w.write('\n');
             }
         }
+    }
+
+    /** The declared indexes and the key's leading parts (an index of their own in the model), each once. */
+    private static List<KvEntityProcessor.Idx> finderIndexes(KvEntityProcessor.Entity e) {
+        List<KvEntityProcessor.Idx> all = new ArrayList<>(e.indexes());
+        for (int n = 1; n < e.key().size(); n++) {
+            List<Col> prefix = e.key().subList(0, n);
+            if (all.stream().noneMatch(i -> i.columns().equals(prefix))) {
+                all.add(new KvEntityProcessor.Idx("key_prefix", prefix, false));
+            }
+        }
+        return all;
     }
 
     /**

@@ -6,7 +6,9 @@ import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.SqlDialect;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.core.spi.KvDatabase;
+import io.kvframework.core.KvAsyncRepository;
 import io.kvframework.redis.internal.ObservedKvRepository;
+import io.kvframework.redis.internal.RedisKvAsyncRepository;
 import io.kvframework.redis.internal.RedisKvRepository;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -24,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +63,8 @@ public final class KvClient implements AutoCloseable {
     private final Map<String, RedisKvRepository<?>> repositories = new ConcurrentHashMap<>();
     /** What {@link #repository(EntityModel)} hands out: the repositories, observed when an observation registry is set. */
     private final Map<String, KvRepository<?>> views = new ConcurrentHashMap<>();
+    private final Map<String, KvAsyncRepository<?>> asyncViews = new ConcurrentHashMap<>();
+    private ExecutorService blocking;
 
     private KvClient(Builder b) {
         this.options = b.options;
@@ -149,6 +156,30 @@ public final class KvClient implements AutoCloseable {
         return (KvRepository<E>) views.computeIfAbsent(model.table(), t -> observed((RedisKvRepository<E>) repo));
     }
 
+    /**
+     * The asynchronous repository of an entity: the same calls as {@link #repository(EntityModel)}
+     * returning {@code CompletionStage}s (see {@link KvAsyncRepository}).
+     */
+    @SuppressWarnings("unchecked")
+    public <E> KvAsyncRepository<E> asyncRepository(EntityModel<E> model) {
+        repository(model);
+        return (KvAsyncRepository<E>) asyncViews.computeIfAbsent(model.table(),
+                t -> new RedisKvAsyncRepository<>(this, (RedisKvRepository<E>) repositories.get(t), blockingExecutor()));
+    }
+
+    /** The bounded executor for the blocking steps of asynchronous calls (database reads, unique claims). */
+    private synchronized ExecutorService blockingExecutor() {
+        if (blocking == null) {
+            AtomicInteger n = new AtomicInteger();
+            blocking = Executors.newFixedThreadPool(options.blockingThreads(), r -> {
+                Thread t = new Thread(r, "kv-blocking-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return blocking;
+    }
+
     private <E> KvRepository<E> observed(RedisKvRepository<E> repo) {
         return options.observationRegistry().isNoop() ? repo : new ObservedKvRepository<>(repo, options.observationRegistry());
     }
@@ -216,6 +247,11 @@ public final class KvClient implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (blocking != null) {
+                blocking.shutdown();
+            }
+        }
         if (ownsConnection) {
             connection.close();
             try {

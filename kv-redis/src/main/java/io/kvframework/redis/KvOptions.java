@@ -55,6 +55,7 @@ public final class KvOptions {
     private final int conflictRetries;
     private final MeterRegistry meterRegistry;
     private final ObservationRegistry observationRegistry;
+    private final int blockingThreads;
 
     private KvOptions(Builder b) {
         this.namespace = b.namespace;
@@ -68,6 +69,7 @@ public final class KvOptions {
         this.conflictRetries = b.conflictRetries;
         this.meterRegistry = b.meterRegistry;
         this.observationRegistry = b.observationRegistry;
+        this.blockingThreads = b.blockingThreads;
     }
 
     public static Builder builder() {
@@ -84,7 +86,7 @@ public final class KvOptions {
         return new Builder().namespace(namespace).shards(shards).defaultTtl(defaultTtl).tombstoneTtl(tombstoneTtl)
                 .maxValueLength(maxValueLength).keyFilterBits(keyFilterBits).createCheck(createCheck)
                 .commandTimeout(commandTimeout).conflictRetries(conflictRetries).meterRegistry(meterRegistry)
-                .observationRegistry(observationRegistry);
+                .observationRegistry(observationRegistry).blockingThreads(blockingThreads);
     }
 
     public String namespace() {
@@ -128,6 +130,11 @@ public final class KvOptions {
         return meterRegistry;
     }
 
+    /** Threads of the client's executor for the blocking steps of asynchronous repository calls. */
+    public int blockingThreads() {
+        return blockingThreads;
+    }
+
     /** Where repository calls and drained batches are observed (spans, timers); {@link ObservationRegistry#NOOP} by default. */
     public ObservationRegistry observationRegistry() {
         return observationRegistry;
@@ -153,6 +160,7 @@ public final class KvOptions {
         private int conflictRetries = DEFAULT_CONFLICT_RETRIES;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+        private int blockingThreads = 16;
 
         private Builder() {
         }
@@ -228,6 +236,15 @@ public final class KvOptions {
             return this;
         }
 
+        /**
+         * Threads for the blocking steps of asynchronous repository calls (database reads and
+         * writes, unique claims); default 16. Calls that only need Redis use none.
+         */
+        public Builder blockingThreads(int blockingThreads) {
+            this.blockingThreads = blockingThreads;
+            return this;
+        }
+
         public KvOptions build() {
             if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
                 throw new IllegalArgumentException("KvOptions.namespace must match [A-Za-z0-9_.-]{1,32}, got '" + namespace + "'");
@@ -247,6 +264,9 @@ public final class KvOptions {
             Objects.requireNonNull(createCheck, "KvOptions.createCheck");
             Objects.requireNonNull(meterRegistry, "KvOptions.meterRegistry");
             Objects.requireNonNull(observationRegistry, "KvOptions.observationRegistry");
+            if (blockingThreads < 1) {
+                throw new IllegalArgumentException("KvOptions.blockingThreads must be >= 1, got " + blockingThreads);
+            }
             if (conflictRetries < 0) {
                 throw new IllegalArgumentException("KvOptions.conflictRetries must be >= 0, got " + conflictRetries);
             }

@@ -56,6 +56,11 @@ final class MergedReader<E> {
         this.readsMissed = Counter.builder("kv.reads").description(reads).tags("table", table, "source", "none").register(registry);
     }
 
+    /** Counts an application read answered from a Redis row hash (a tombstone answers "none"). */
+    void countRedisAnswer(boolean tombstone) {
+        (tombstone ? readsMissed : readsFromRedis).increment();
+    }
+
     private RedisClusterAsyncCommands<String, String> redis() {
         return client.redis();
     }

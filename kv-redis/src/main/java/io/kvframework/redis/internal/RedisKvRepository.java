@@ -51,6 +51,7 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
     private final RowSaver<E> saver;
     private final Counter updates;
     private final Counter deletes;
+    private final RowParts<E> parts;
 
     public RedisKvRepository(KvClient client, EntityModel<E> model) {
         this.client = client;
@@ -67,19 +68,25 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
         this.reader = new MergedReader<>(client, model, codec, scripts, store);
         MeterRegistry registry = options.meterRegistry();
         String writes = "rows written through the repository";
-        this.creator = new RowCreator<>(model, options, codec, claims, scripts, databaseMode, store,
-                Counter.builder("kv.writes").description(writes).tags("table", table, "op", "create").register(registry));
-        this.saver = new RowSaver<>(model, options, codec, claims, scripts, reader, creator, databaseMode, store,
-                Counter.builder("kv.writes").description(writes).tags("table", table, "op", "save").register(registry));
+        Counter creates = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "create").register(registry);
+        Counter saves = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "save").register(registry);
+        this.creator = new RowCreator<>(model, options, codec, claims, scripts, databaseMode, store, creates);
+        this.saver = new RowSaver<>(model, options, codec, claims, scripts, reader, creator, databaseMode, store, saves);
         this.updates = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "update").register(registry);
         this.deletes = Counter.builder("kv.writes").description(writes).tags("table", table, "op", "delete").register(registry);
+        this.parts = new RowParts<>(model, codec, scripts, planner, reader, creator, store, !uniques.isEmpty(), creates, saves, updates,
+                deletes);
+    }
+
+    /** The parts this repository orchestrates, for its asynchronous twin. */
+    RowParts<E> parts() {
+        return parts;
     }
 
     @Override
     public EntityModel<E> model() {
         return model;
     }
-
 
     /** The live values of a row by encoded key (for unique claims), or null. */
     private Object[] currentValues(String pk) {

@@ -138,7 +138,8 @@ final class RowCreator<E> {
         return options.createCheck() == KvOptions.CreateCheck.DATABASE ? ExistenceCheck.ALWAYS : ExistenceCheck.IF_FILTER_MAY_HOLD;
     }
 
-    private WriteResult finishCreate(WriteResult r, String pk, Object[] values, List<String> fields) {
+    /** What a create does after write.lua answered: database mode, the database check, duplicates; blocking. */
+    WriteResult finishCreate(WriteResult r, String pk, Object[] values, List<String> fields) {
         while (r.status() == WriteStatus.TABLE_MODE) {
             if (r.mode() != TableMode.SWITCHING) {
                 return databaseMode.create(pk, values);

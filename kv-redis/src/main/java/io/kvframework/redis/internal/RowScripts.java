@@ -140,7 +140,8 @@ final class RowScripts<E> {
         }
     }
 
-    private WriteResult writeResult(List<Object> reply, boolean decodeRow) {
+    /** A reply of write.lua decoded (the row image only when {@code decodeRow}). */
+    WriteResult writeResult(List<Object> reply, boolean decodeRow) {
         WriteReply r = WriteReply.decode(reply, decodeRow);
         return new WriteResult(r.status(), r.version(), r.mode(), r.image() == null ? null : codec.decode(r.image()).values());
     }

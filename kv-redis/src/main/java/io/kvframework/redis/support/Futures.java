@@ -29,6 +29,34 @@ public final class Futures {
         return await(stage, timeout, what, true);
     }
 
+    /**
+     * The exception a failed asynchronous reply completes with, classified as {@link #await} and
+     * {@link #awaitWrite} classify it: a {@code KvException} as it is; for a write
+     * {@code WriteNotAppliedException} or {@code WriteOutcomeUnknownException}; for a read
+     * {@code KvUnavailableException}.
+     */
+    public static RuntimeException failure(Throwable thrown, String what, boolean write) {
+        Throwable cause = thrown;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof io.kvframework.core.KvException k) {
+            return k;
+        }
+        if (cause instanceof io.lettuce.core.RedisCommandTimeoutException || cause instanceof TimeoutException) {
+            String message = "Redis did not answer in time while " + what;
+            return write ? new io.kvframework.core.WriteOutcomeUnknownException(message
+                    + "; the write may or may not have been applied (each write is atomic: all or nothing)", cause)
+                    : new KvUnavailableException(message, cause);
+        }
+        String message = "Redis failed while " + what + ": " + cause.getMessage() + (write ? outcome(cause) : "");
+        if (write) {
+            return outcomeKnown(cause) ? new io.kvframework.core.WriteNotAppliedException(message, cause)
+                    : new io.kvframework.core.WriteOutcomeUnknownException(message, cause);
+        }
+        return new KvUnavailableException(message, cause);
+    }
+
     /** What a failed write's caller can know about its effect. */
     private static String outcome(Throwable cause) {
         return outcomeKnown(cause) ? "; the write was not applied"
