@@ -29,6 +29,9 @@ class KvOptionsTest {
         assertThatThrownBy(() -> KvOptions.builder().maxValueLength(0).build()).hasMessageContaining("KvOptions.maxValueLength");
         assertThatThrownBy(() -> KvOptions.builder().keyFilterBits(1000).build()).hasMessageContaining("power of two");
         assertThatThrownBy(() -> KvOptions.builder().conflictRetries(-1).build()).hasMessageContaining("KvOptions.conflictRetries");
+        assertThatThrownBy(() -> KvOptions.builder().blockingThreads(0).build())
+                .hasMessageContaining("KvOptions.blockingThreads must be >= 1, got 0");
+        assertThatThrownBy(() -> KvOptions.builder().observationRegistry(null).build()).hasMessageContaining("KvOptions.observationRegistry");
         assertThatThrownBy(() -> KvOptions.builder().defaultTtl(Duration.ZERO).build()).hasMessageContaining("positive duration");
         assertThatThrownBy(() -> KvOptions.builder().commandTimeout(Duration.ofMillis(-1)).build()).hasMessageContaining("positive");
     }
