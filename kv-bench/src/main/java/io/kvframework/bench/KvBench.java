@@ -135,7 +135,7 @@ public final class KvBench {
             try (StatefulRedisConnection<String, String> connection = raw.connect()) {
                 RedisCommands<String, String> sync = connection.sync();
                 runs.probe(sync);
-                // -Dkv.bench.one=create,find,findAll,miss (any of them) runs only those comparisons (for profiling)
+                // -Dkv.bench.one=create,find,findAll,miss,async (any of them) runs only those comparisons (for profiling)
                 List<String> one = List.of(System.getProperty("kv.bench.one", "").split(","));
                 boolean all = one.equals(List.of(""));
                 if (all || one.contains("create")) {
@@ -151,6 +151,11 @@ public final class KvBench {
                 }
                 if (all || one.contains("miss")) {
                     missComparison(kv, repo);
+                }
+                if (all || one.contains("async")) {
+                    AsyncBench async = new AsyncBench(runs, threads);
+                    add(async.asyncVsThreads(kv.asyncRepository(BenchOrderTable.MODEL), repo));
+                    add(async.manyVsSingles(repo));
                 }
             } finally {
                 runs.probe(null);

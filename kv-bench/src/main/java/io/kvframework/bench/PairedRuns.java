@@ -38,15 +38,15 @@ final class PairedRuns {
         return lastRedisCpuMicrosPerOp.clone();
     }
 
-    private Duration warmup() {
+    Duration warmup() {
         return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
     }
 
-    private Duration measure() {
+    Duration measure() {
         return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
     }
 
-    private int rounds() {
+    int rounds() {
         return quick ? 1 : 4;
     }
 
