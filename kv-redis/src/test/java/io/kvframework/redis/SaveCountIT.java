@@ -179,6 +179,55 @@ class SaveCountIT {
     }
 
     @Test
+    void anOrIsTheUnionOfItsConjunctionsWithTheRulesOfFindAll() {
+        Order o1 = orders.createWithKV(order("r1", "Oslo", "a"));
+        orders.createWithKV(order("r2", "Rome", "a"));
+        orders.createWithKV(order("r3", "Lima", "a"));
+        orders.createWithKV(new Order("r4", "Oslo", Status.PAID, BigDecimal.ONE, 1, "r4@example.com"));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), o1);          // only in the database
+        orders.updateOneWithKV(CITY.set("Paris"), ID.eq("r2"));             // moved, not drained
+        orders.deleteWithKV(ID.eq("r3"));                                   // deleted, not drained
+        io.kvframework.core.Where<Order> any = CITY.eq("Oslo").or(CITY.eq("Lima")).or(CITY.eq("Paris"));
+        assertThat(orders.findAllWithKV(any)).extracting(Order::id).containsExactlyInAnyOrder("r1", "r4", "r2");
+        assertThat(orders.countWithKV(any)).isEqualTo(3);
+        assertThat(orders.countWithKV(CITY.eq("Rome").or(CITY.eq("Lima")))).isZero();
+        // a row two conjunctions match is there once
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo").or(ID.eq("r4")))).extracting(Order::id).containsExactlyInAnyOrder("r1", "r4");
+        // AND over an OR distributes
+        assertThat(orders.findAllWithKV(CITY.eq("Oslo").or(CITY.eq("Lima")).and(STATUS.eq(Status.PAID)))).extracting(Order::id)
+                .containsExactly("r4");
+        assertThat(orders.queryWithKV(any).orderBy(CITY).list()).extracting(Order::id).containsExactly("r1", "r4", "r2");
+        assertThatThrownBy(() -> orders.findOneWithKV(any)).isInstanceOf(io.kvframework.core.NonUniqueResultException.class);
+        // each matched row is updated once, however many conjunctions match it
+        assertThat(orders.updateWithKV(NOTE.set("seen"), CITY.eq("Oslo").or(ID.eq("r4")))).extracting(Order::version)
+                .containsExactlyInAnyOrder(2L, 2L);
+        assertThat(orders.deleteWithKV(ID.eq("r1").or(ID.eq("r2")))).isEqualTo(2);
+        assertThatThrownBy(() -> orders.deleteOneWithKV(ID.eq("r1").or(ID.eq("r2")))).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> orders.findAllWithKV(CITY.eq("x").or(NOTE.eq("y"))))
+                .isInstanceOf(io.kvframework.core.UnindexedQueryException.class);
+    }
+
+    @Test
+    void aLeadingPartOfACompositeKeyIsAQueryWithTheRulesOfFindAll() {
+        KvRepository<io.kvframework.core.fixtures.Line> lines = fx.kv.repository(io.kvframework.core.fixtures.Line.MODEL);
+        io.kvframework.core.fixtures.Line first = lines.createWithKV(new io.kvframework.core.fixtures.Line("p1", "1", "a", 1));
+        lines.createWithKV(new io.kvframework.core.fixtures.Line("p1", "2", "b", 2));
+        lines.createWithKV(new io.kvframework.core.fixtures.Line("p2", "1", "c", 3));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(lines), first);                        // only in the database
+        lines.deleteWithKV(io.kvframework.core.fixtures.Line.ORDER_ID.eq("p1").and(io.kvframework.core.fixtures.Line.LINE_NO.eq("2")));
+        lines.createWithKV(new io.kvframework.core.fixtures.Line("p1", "3", "d", 4));   // neither drained
+        assertThat(lines.findAllWithKV(io.kvframework.core.fixtures.Line.ORDER_ID.eq("p1"))).extracting(l -> l.lineNo())
+                .containsExactlyInAnyOrder("1", "3");
+        assertThat(lines.countWithKV(io.kvframework.core.fixtures.Line.ORDER_ID.eq("p1"))).isEqualTo(2);
+        assertThat(lines.updateWithKV(io.kvframework.core.fixtures.Line.QTY.set(9), io.kvframework.core.fixtures.Line.ORDER_ID.eq("p1")))
+                .hasSize(2).allSatisfy(l -> assertThat(l.qty()).isEqualTo(9));
+        fx.drain();
+        assertThat(fx.dsl().fetchCount(org.jooq.impl.DSL.table(org.jooq.impl.DSL.name("lines")))).isEqualTo(3);
+    }
+
+    @Test
     void aCountOfAnUnindexedColumnIsRefusedLikeAQuery() {
         assertThatThrownBy(() -> orders.countWithKV(NOTE.eq("x"))).isInstanceOf(io.kvframework.core.UnindexedQueryException.class);
         assertThatThrownBy(() -> orders.existsWithKV(null)).isInstanceOf(io.kvframework.core.UnindexedQueryException.class)

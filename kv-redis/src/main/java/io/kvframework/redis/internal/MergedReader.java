@@ -165,12 +165,24 @@ final class MergedReader<E> {
 
     /** Whether column values (by model position) satisfy every condition of {@code where}. */
     static <E> boolean matches(Where<E> where, Object[] values) {
-        for (Condition c : where.conditions()) {
-            if (!c.test(values[c.column().position()])) {
-                return false;
+        return where.test(values);
+    }
+
+    /**
+     * {@link #search} of a where-clause that may be an OR: the union of its conjunctions' rows, each
+     * row once (at the highest version seen, should a writer have moved it between two searches).
+     */
+    List<Found> searchAny(Where<E> where, QueryPlanner<E> planner, boolean includeDb, boolean count) {
+        if (where == null || !where.isDisjunction()) {
+            return search(where, planner.plan(where), includeDb, count);
+        }
+        Map<String, Found> union = new LinkedHashMap<>();
+        for (Where<E> alternative : where.alternatives()) {
+            for (Found f : search(alternative, planner.plan(alternative), includeDb, count)) {
+                union.merge(f.pk(), f, (a, b) -> b.version() > a.version() ? b : a);
             }
         }
-        return true;
+        return new ArrayList<>(union.values());
     }
 
     /**

@@ -128,6 +128,9 @@ public final class RedisKvAsyncRepository<E> implements KvAsyncRepository<E> {
 
     @Override
     public CompletionStage<Optional<Versioned<E>>> findOneVersionedWithKV(Where<E> where) {
+        if (where != null && where.isDisjunction()) {
+            return onBlocking(() -> sync.findOneVersionedWithKV(where));
+        }
         return guarded(() -> {
             QueryPlan plan = p.planner().plan(where);
             if (plan.empty()) {
