@@ -9,11 +9,12 @@ import java.util.concurrent.CompletionStage;
  * and metrics, completing a {@link CompletionStage} instead of blocking the caller. A failure
  * completes the stage exceptionally with the exception the blocking call would throw.
  *
- * <p>Calls that only need Redis (creates, reads, updates, saves and deletes by key of entities
- * without unique indexes, when the row is in Redis) run on Lettuce's asynchronous API and hold no
- * thread while they wait. Steps that need the database (a miss, a query merged with the database,
- * the create check) or unique claims run the blocking logic on the client's bounded executor for
- * blocking work ({@code KvOptions.blockingThreads}).
+ * <p>Redis steps run on Lettuce's asynchronous API and hold no thread while they wait: creates,
+ * reads, updates, saves and deletes by key of entities without unique indexes, and the Redis side
+ * of every query (index sets, row hashes, the re-read of database rows). JDBC is blocking, so the
+ * database steps (a miss, the database half of a query, the create check, database mode) and the
+ * unique claims run on the client's bounded executor for blocking work
+ * ({@code KvOptions.blockingThreads}). Every call is observed like the blocking one.
  *
  * @param <E> the entity type
  */

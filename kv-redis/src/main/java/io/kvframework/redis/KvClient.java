@@ -7,6 +7,7 @@ import io.kvframework.core.SqlDialect;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.core.spi.KvDatabase;
 import io.kvframework.core.KvAsyncRepository;
+import io.kvframework.redis.internal.ObservedKvAsyncRepository;
 import io.kvframework.redis.internal.ObservedKvRepository;
 import io.kvframework.redis.internal.RedisKvAsyncRepository;
 import io.kvframework.redis.internal.RedisKvRepository;
@@ -163,8 +164,10 @@ public final class KvClient implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <E> KvAsyncRepository<E> asyncRepository(EntityModel<E> model) {
         repository(model);
-        return (KvAsyncRepository<E>) asyncViews.computeIfAbsent(model.table(),
-                t -> new RedisKvAsyncRepository<>(this, (RedisKvRepository<E>) repositories.get(t), blockingExecutor()));
+        return (KvAsyncRepository<E>) asyncViews.computeIfAbsent(model.table(), t -> {
+            KvAsyncRepository<E> async = new RedisKvAsyncRepository<>(this, (RedisKvRepository<E>) repositories.get(t), blockingExecutor());
+            return options.observationRegistry().isNoop() ? async : new ObservedKvAsyncRepository<>(async, options.observationRegistry());
+        });
     }
 
     /** The bounded executor for the blocking steps of asynchronous calls (database reads, unique claims). */

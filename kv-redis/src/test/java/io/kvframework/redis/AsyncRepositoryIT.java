@@ -113,6 +113,25 @@ class AsyncRepositoryIT {
     }
 
     @Test
+    void queriesMergeRedisAndTheDatabaseLikeTheBlockingOnes() {
+        Line evicted = join(lines.createWithKV(line("q1", "1", 1)));
+        join(lines.createWithKV(line("q1", "2", 2)));
+        join(lines.createWithKV(line("q2", "1", 3)));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(fx.kv.repository(Line.MODEL)), evicted);    // only in the database
+        join(lines.deleteWithKV(key("q1", "2")));                                              // not drained
+        join(lines.createWithKV(line("q1", "3", 4)));                                          // not drained
+        assertThat(join(lines.findAllWithKV(Line.ORDER_ID.eq("q1")))).extracting(Line::lineNo).containsExactlyInAnyOrder("1", "3");
+        assertThat(join(lines.findAllFromKvRedis(Line.ORDER_ID.eq("q1")))).extracting(Line::lineNo).containsExactly("3");
+        assertThat(join(lines.countWithKV(Line.ORDER_ID.eq("q1").or(Line.ORDER_ID.eq("q2"))))).isEqualTo(3L);
+        assertThat(join(lines.existsWithKV(Line.SKU.eq("sku-2")))).isFalse();
+        assertThat(join(lines.findOneWithKV(Line.SKU.eq("sku-3")))).map(Line::orderId).contains("q1");
+        assertThat(failure(lines.findOneWithKV(Line.ORDER_ID.eq("q1")))).isInstanceOf(io.kvframework.core.NonUniqueResultException.class);
+        assertThat(failure(lines.findAllWithKV(null))).isInstanceOf(io.kvframework.core.UnindexedQueryException.class);
+        assertThat(meters.find("kv.reads").tag("table", "lines").tag("source", "database").counter().count()).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
     void oneThreadDrivesAThousandCreatesWithoutABlockingThread() {
         List<CompletableFuture<Line>> all = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {

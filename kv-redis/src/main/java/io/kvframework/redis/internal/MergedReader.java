@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The read side of the data plane (G3): rows by key from Redis or, when Redis does not know the
@@ -117,30 +119,108 @@ final class MergedReader<E> {
         if (plan.empty()) {
             return List.of();
         }
-        List<String> candidates = plan.pks() != null ? plan.pks() : indexMembers(plan);
-        Map<String, RedisRow> rows = fetch(candidates);
-        Map<String, Found> out = new LinkedHashMap<>();
-        Set<String> known = new HashSet<>();
-        for (Map.Entry<String, RedisRow> e : rows.entrySet()) {
-            RedisRow row = e.getValue();
-            if (row == null) {
-                if (plan.index() != null) {
-                    scripts.prune(e.getKey(), plan);
+        SearchState state = new SearchState(where, plan);
+        for (String stale : state.addRedis(fetch(plan.pks() != null ? plan.pks() : indexMembers(plan)))) {
+            scripts.prune(stale, plan);
+        }
+        if (state.askDatabase(includeDb, count)) {
+            Map<String, DbRow> unknown = state.unknown(store.findAll(where));
+            if (!unknown.isEmpty()) {
+                state.addNewer(unknown, fetch(new ArrayList<>(unknown.keySet())));
+            }
+        }
+        return state.result();
+    }
+
+    /**
+     * {@link #search} on Lettuce's asynchronous API: the Redis steps hold no thread; the database
+     * query and the pruning of stale index entries run on {@code blocking}.
+     */
+    CompletableFuture<List<Found>> searchAsync(Where<E> where, QueryPlan plan, boolean includeDb, boolean count, Executor blocking) {
+        if (plan.empty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        SearchState state = new SearchState(where, plan);
+        CompletableFuture<List<String>> candidates = plan.pks() != null ? CompletableFuture.completedFuture(plan.pks())
+                : indexMembersAsync(plan);
+        return candidates.thenCompose(this::fetchAsync).thenCompose(rows -> {
+            List<String> stale = state.addRedis(rows);
+            if (!stale.isEmpty()) {
+                CompletableFuture.runAsync(() -> stale.forEach(pk -> scripts.prune(pk, plan)), blocking);
+            }
+            if (!state.askDatabase(includeDb, count)) {
+                return CompletableFuture.completedFuture(state.result());
+            }
+            return CompletableFuture.supplyAsync(() -> store.findAll(where), blocking).thenCompose(dbRows -> {
+                Map<String, DbRow> unknown = state.unknown(dbRows);
+                if (unknown.isEmpty()) {
+                    return CompletableFuture.completedFuture(state.result());
                 }
-                continue;
-            }
-            known.add(e.getKey());
-            if (!row.tombstone() && matches(where, row.values())) {
-                out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
-            }
+                return fetchAsync(new ArrayList<>(unknown.keySet())).thenApply(newer -> {
+                    state.addNewer(unknown, newer);
+                    return state.result();
+                });
+            });
+        });
+    }
+
+    /** {@link #searchAny} on Lettuce's asynchronous API (see {@link #searchAsync}). */
+    CompletableFuture<List<Found>> searchAnyAsync(Where<E> where, QueryPlanner<E> planner, boolean includeDb, boolean count,
+            Executor blocking) {
+        List<CompletableFuture<List<Found>>> parts = new ArrayList<>();
+        for (Where<E> alternative : where.alternatives()) {
+            parts.add(searchAsync(alternative, planner.plan(alternative), includeDb, count, blocking));
         }
-        boolean allKeysKnown = plan.pks() != null && known.size() == plan.pks().size();
-        boolean askDatabase = includeDb && store != null && !allKeysKnown;
-        if (count) {
-            (askDatabase ? readsFromDatabase : readsFromRedis).increment();
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Found> union = new LinkedHashMap<>();
+            parts.forEach(part -> part.join().forEach(f -> union.merge(f.pk(), f, (x, y) -> y.version() > x.version() ? y : x)));
+            return new ArrayList<>(union.values());
+        });
+    }
+
+    /** What a search has found so far; the blocking and the asynchronous search take the same steps. */
+    private final class SearchState {
+        private final Where<E> where;
+        private final QueryPlan plan;
+        private final Map<String, Found> out = new LinkedHashMap<>();
+        private final Set<String> known = new HashSet<>();
+
+        SearchState(Where<E> where, QueryPlan plan) {
+            this.where = where;
+            this.plan = plan;
         }
-        if (askDatabase) {
-            List<DbRow> dbRows = store.findAll(where);
+
+        /** Takes the Redis rows of the candidates; returns the index entries whose row is gone (to prune). */
+        List<String> addRedis(Map<String, RedisRow> rows) {
+            List<String> stale = new ArrayList<>();
+            for (Map.Entry<String, RedisRow> e : rows.entrySet()) {
+                RedisRow row = e.getValue();
+                if (row == null) {
+                    if (plan.index() != null) {
+                        stale.add(e.getKey());
+                    }
+                    continue;
+                }
+                known.add(e.getKey());
+                if (!row.tombstone() && matches(where, row.values())) {
+                    out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
+                }
+            }
+            return stale;
+        }
+
+        /** Whether the database must be asked too (not every key of the plan is known to Redis); counts the read. */
+        boolean askDatabase(boolean includeDb, boolean count) {
+            boolean allKeysKnown = plan.pks() != null && known.size() == plan.pks().size();
+            boolean ask = includeDb && store != null && !allKeysKnown;
+            if (count) {
+                (ask ? readsFromDatabase : readsFromRedis).increment();
+            }
+            return ask;
+        }
+
+        /** The database rows whose key Redis was not asked about. */
+        Map<String, DbRow> unknown(List<DbRow> dbRows) {
             Map<String, DbRow> unknown = new LinkedHashMap<>();
             for (DbRow db : dbRows) {
                 String pk = KvKeys.primaryKey(model, db.values());
@@ -148,19 +228,24 @@ final class MergedReader<E> {
                     unknown.put(pk, db);
                 }
             }
-            if (!unknown.isEmpty()) {
-                Map<String, RedisRow> newer = fetch(new ArrayList<>(unknown.keySet()));
-                for (Map.Entry<String, DbRow> e : unknown.entrySet()) {
-                    RedisRow row = newer.get(e.getKey());
-                    if (row == null) {
-                        out.put(e.getKey(), new Found(e.getKey(), e.getValue().values(), e.getValue().version(), false));
-                    } else if (!row.tombstone() && matches(where, row.values())) {
-                        out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
-                    }
+            return unknown;
+        }
+
+        /** Merges database rows with what Redis holds of their keys now: Redis wins when it knows the key. */
+        void addNewer(Map<String, DbRow> unknown, Map<String, RedisRow> newer) {
+            for (Map.Entry<String, DbRow> e : unknown.entrySet()) {
+                RedisRow row = newer.get(e.getKey());
+                if (row == null) {
+                    out.put(e.getKey(), new Found(e.getKey(), e.getValue().values(), e.getValue().version(), false));
+                } else if (!row.tombstone() && matches(where, row.values())) {
+                    out.put(e.getKey(), new Found(e.getKey(), row.values(), row.version(), true));
                 }
             }
         }
-        return new ArrayList<>(out.values());
+
+        List<Found> result() {
+            return new ArrayList<>(out.values());
+        }
     }
 
     /** Whether column values (by model position) satisfy every condition of {@code where}. */
@@ -213,6 +298,53 @@ final class MergedReader<E> {
             }
         }
         return new ArrayList<>(members);
+    }
+
+    /** {@link #fetch} on Lettuce's asynchronous API. */
+    private CompletableFuture<Map<String, RedisRow>> fetchAsync(List<String> pks) {
+        List<CompletableFuture<Map<String, String>>> futures = new ArrayList<>(pks.size());
+        for (String pk : pks) {
+            futures.add(redis().hgetall(keys.rowKey(keys.shard(table, pk), table, pk)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((done, error) -> {
+            if (error != null) {
+                throw Futures.failure(error, "reading " + table, false);
+            }
+            Map<String, RedisRow> out = new LinkedHashMap<>();
+            for (int i = 0; i < pks.size(); i++) {
+                Map<String, String> hash = futures.get(i).join();
+                out.put(pks.get(i), hash.isEmpty() ? null : codec.decode(hash));
+            }
+            return out;
+        });
+    }
+
+    /** {@link #indexMembers} on Lettuce's asynchronous API. */
+    private CompletableFuture<List<String>> indexMembersAsync(QueryPlan plan) {
+        List<CompletableFuture<Set<String>>> futures = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int s = 0; s < keys.shards(); s++) {
+            List<String> shardKeys = new ArrayList<>();
+            for (String tuple : plan.tuples()) {
+                shardKeys.add(keys.indexKey(s, table, plan.index().name(), tuple));
+            }
+            if (client.isCluster()) {
+                futures.add(redis().sunion(shardKeys.toArray(String[]::new)).toCompletableFuture());
+            } else {
+                all.addAll(shardKeys);
+            }
+        }
+        if (!client.isCluster()) {
+            futures.add(redis().sunion(all.toArray(String[]::new)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((done, error) -> {
+            if (error != null) {
+                throw Futures.failure(error, "reading index " + plan.index().name() + " of " + table, false);
+            }
+            Set<String> members = new LinkedHashSet<>();
+            futures.forEach(f -> members.addAll(f.join()));
+            return new ArrayList<>(members);
+        });
     }
 
     /** Redis rows by primary key, fetched in one pipelined round trip; absent keys map to null. */

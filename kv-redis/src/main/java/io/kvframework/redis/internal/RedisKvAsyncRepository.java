@@ -4,6 +4,7 @@ import io.kvframework.core.Column;
 import io.kvframework.core.Condition;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.InvalidValueException;
+import io.kvframework.core.NonUniqueResultException;
 import io.kvframework.core.KvAsyncRepository;
 import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.Update;
@@ -128,16 +129,18 @@ public final class RedisKvAsyncRepository<E> implements KvAsyncRepository<E> {
 
     @Override
     public CompletionStage<Optional<Versioned<E>>> findOneVersionedWithKV(Where<E> where) {
-        if (where != null && where.isDisjunction()) {
-            return onBlocking(() -> sync.findOneVersionedWithKV(where));
-        }
         return guarded(() -> {
-            QueryPlan plan = p.planner().plan(where);
-            if (plan.empty()) {
+            QueryPlan plan = where != null && where.isDisjunction() ? null : p.planner().plan(where);
+            if (plan != null && plan.empty()) {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
-            if (plan.pks() == null || plan.pks().size() != 1) {
-                return onBlocking(() -> sync.findOneVersionedWithKV(where));
+            if (plan == null || plan.pks() == null || plan.pks().size() != 1) {
+                return search(where, true).thenApply(found -> {
+                    if (found.size() > 1) {
+                        throw new NonUniqueResultException(table + ": " + found.size() + " rows match " + where + "; expected at most one");
+                    }
+                    return found.stream().findFirst().map(f -> new Versioned<>(model.create(f.values(), f.version()), f.version()));
+                });
             }
             String pk = plan.pks().get(0);
             String what = "reading " + table + " " + pk;
@@ -161,14 +164,30 @@ public final class RedisKvAsyncRepository<E> implements KvAsyncRepository<E> {
         });
     }
 
+    /** The merged rows of a where-clause (an OR too): Redis steps asynchronous, the database query on the blocking executor. */
+    private CompletableFuture<List<Found>> search(Where<E> where, boolean includeDb) {
+        return guarded(() -> {
+            if (where == null) {
+                p.planner().plan(where); // the blocking call's refusal
+            }
+            return p.reader().searchAnyAsync(where, p.planner(), includeDb, true, blocking);
+        });
+    }
+
+    private List<E> entities(List<Found> found) {
+        List<E> out = new ArrayList<>(found.size());
+        found.forEach(f -> out.add(model.create(f.values(), f.version())));
+        return out;
+    }
+
     @Override
     public CompletionStage<List<E>> findAllWithKV(Where<E> where) {
-        return onBlocking(() -> sync.findAllWithKV(where));
+        return search(where, true).thenApply(this::entities);
     }
 
     @Override
     public CompletionStage<List<E>> findAllFromKvRedis(Where<E> where) {
-        return onBlocking(() -> sync.findAllFromKvRedis(where));
+        return search(where, false).thenApply(this::entities);
     }
 
     @Override
@@ -281,11 +300,11 @@ public final class RedisKvAsyncRepository<E> implements KvAsyncRepository<E> {
 
     @Override
     public CompletionStage<Long> countWithKV(Where<E> where) {
-        return onBlocking(() -> sync.countWithKV(where));
+        return search(where, true).thenApply(found -> (long) found.size());
     }
 
     @Override
     public CompletionStage<Boolean> existsWithKV(Where<E> where) {
-        return onBlocking(() -> sync.existsWithKV(where));
+        return search(where, true).thenApply(found -> !found.isEmpty());
     }
 }

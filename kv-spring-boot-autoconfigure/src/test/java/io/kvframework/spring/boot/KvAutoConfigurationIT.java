@@ -116,7 +116,9 @@ class KvAutoConfigurationIT {
             notes.createWithKV(new Note("m1", "ada", "metered", 0));
             notes.findById("m1");
             assertThat(meters.find("kv.writes").tag("table", "spring_notes").tag("op", "create").counter().count()).isEqualTo(1.0);
-            assertThat(observed).contains("kv.repository spring_notes createWithKV", "kv.repository spring_notes findOneWithKV");
+            ctx.getBean(KvClient.class).asyncRepository(NoteTable.MODEL).countWithKV(NoteTable.AUTHOR.eq("ada")).toCompletableFuture().join();
+            assertThat(observed).contains("kv.repository spring_notes createWithKV", "kv.repository spring_notes findOneWithKV",
+                    "kv.repository spring_notes countWithKV");
         });
     }
 
