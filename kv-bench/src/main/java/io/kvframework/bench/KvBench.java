@@ -26,9 +26,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 import org.jooq.impl.DSL;
 
 /**
@@ -140,6 +136,8 @@ public final class KvBench {
                 boolean all = one.equals(List.of(""));
                 if (all || one.contains("create")) {
                     createComparison(kv, repo, sync);
+                    compare("createWithKV vs a minimal script with the same effect (HSET row, SADD per index, XADD)",
+                            n -> repo.createWithKV(BenchOrder.sample("e" + n, n)), BaselineOps.sameEffectCreate(kv, sync));
                     compare("createWithKV vs Spring Data Redis save() (2 @Indexed fields)",
                             n -> repo.createWithKV(BenchOrder.sample("s" + n, n)), n -> sd.save(SdOrder.sample("s" + n, n)));
                 }
@@ -150,7 +148,8 @@ public final class KvBench {
                     findAllComparison(repo, sd);
                 }
                 if (all || one.contains("miss")) {
-                    missComparison(kv, repo);
+                    Harness.Op[] miss = BaselineOps.miss(kv, repo, quick);
+                    compare("findOneWithKV (miss, read from PostgreSQL and cached) vs raw JDBC select by key", miss[0], miss[1]);
                 }
                 if (all || one.contains("async")) {
                     AsyncBench async = new AsyncBench(runs, threads);
@@ -266,35 +265,6 @@ public final class KvBench {
      * findOneWithKV of a row that only the database holds (each call a different key; the row is
      * cached back as it is read) against a raw JDBC select by primary key on the same pool.
      */
-    private void missComparison(KvClient kv, KvRepository<BenchOrder> repo) throws Exception {
-        int pool = quick ? 60_000 : 600_000;
-        SqlDatabase.of(kv.database()).dsl().execute("insert into bench_orders (id, city, status, customer, total, qty, created_at, note, version)"
-                + " select 'm' || g, 'city-' || (g % 100), 'NEW', 'customer-' || (g % 1000), 19.99, g % 7, now(), 'benchmark row', 1"
-                + " from generate_series(0, " + (pool - 1) + ") g");
-        SqlDatabase.of(kv.database()).dsl().execute("analyze bench_orders");
-        AtomicLong next = new AtomicLong();
-        Harness.Op ours = n -> {
-            long i = next.getAndIncrement();
-            if (i >= pool) {
-                throw new IllegalStateException("the miss benchmark ran out of uncached rows (" + pool + ")");
-            }
-            if (repo.findOneWithKV(BenchOrderTable.ID.eq("m" + i)).isEmpty()) {
-                throw new IllegalStateException("row m" + i + " not found in the database");
-            }
-        };
-        DataSource ds = kv.dataSource();
-        Harness.Op base = n -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select * from bench_orders where id = ?")) {
-                ps.setString(1, "m" + (n % pool));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("row missing");
-                    }
-                }
-            }
-        };
-        compare("findOneWithKV (miss, read from PostgreSQL and cached) vs raw JDBC select by key", ours, base);
-    }
 
     /**
      * createWithKV with the drainer writing behind into PostgreSQL, against Redisson's RMap.fastPut
