@@ -26,6 +26,19 @@ final class RowCodec<E> {
     record RedisRow(Object[] values, long version, boolean tombstone) {
     }
 
+    /** A JSON object of field/value pairs ({@link #fieldPairs}): the row of a create's change event. */
+    static String json(List<String> pairs) {
+        com.fasterxml.jackson.databind.node.ObjectNode row = io.kvframework.core.support.JsonMapper.MAPPER.createObjectNode();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            row.put(pairs.get(i), pairs.get(i + 1));
+        }
+        try {
+            return io.kvframework.core.support.JsonMapper.MAPPER.writeValueAsString(row);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an event row as JSON", e);
+        }
+    }
+
     /** Field/value pairs of the non-null columns, sizes checked. */
     List<String> fieldPairs(Object[] values) {
         List<String> fields = new ArrayList<>(values.length * 2);

@@ -128,6 +128,8 @@ final class RowScripts<E> {
         args.addAll(sets);
         args.add(Integer.toString(clears.size()));
         args.addAll(clears);
+        // a create's event row is the fields the client sends: no HGETALL and JSON encoding in the script
+        args.add(op == RowOp.CREATE ? RowCodec.json(sets) : "");
         String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
         return WRITE.run(redis(), k, args.toArray(String[]::new));
     }

@@ -9,7 +9,7 @@
 --       that the database remembers, so that its version sequence goes on; for a save: 0 = must not
 --       exist, n = must be at version n), table, pk, create check, index key prefix,
 --       then counted lists: filter bits, index specs (name, column count, columns...),
---       field/value pairs to set, fields to clear.
+--       field/value pairs to set, fields to clear, then (creates) the event's row as JSON or ''.
 -- A save (s) is an update of the whole row when the row is live, else a create (same checks); its
 -- event says which (u or c).
 -- Create check (creates and saves): 'b' ask the database when the key filter may contain the key,
@@ -24,6 +24,8 @@ bits, i = kv_list(i)
 indexes, i = kv_indexes(i)
 sets, i = kv_pairs(i)
 clears, i = kv_list(i)
+-- a create's event row as JSON when the client already knows it ('' or absent: read back from the hash)
+local givenRow = ARGV[i] or ''
 
 local function indexKeys()
   return kv_index_keys(rowKey, ixprefix, indexes)
@@ -115,9 +117,13 @@ else
       redis.call('SADD', newKeys[j], pk)
     end
   end
-  local obj
-  obj, flat = image()
-  json = cjson.encode(obj)
+  if op == 'c' and givenRow ~= '' then
+    json, flat = givenRow, {}
+  else
+    local obj
+    obj, flat = image()
+    json = cjson.encode(obj)
+  end
 end
 local id = redis.call('XADD', streamKey, '*', 'table', tbl, 'op', op, 'key', pk, 'version', version, 'ts', ts, 'row', json)
 return { 'ok', version, id, flat }

@@ -66,4 +66,14 @@ class RowCodecTest {
         assertThat(lines.keyValues(values)).containsExactly("o:1", "2");
         assertThat(lines.keyDescription(values)).isEqualTo("[o:1, 2]");
     }
+
+    @Test
+    void aCreatesEventRowIsTheJsonOfItsFieldsWhateverTheyHold() throws Exception {
+        String json = RowCodec.json(java.util.List.of("id", "o\"1", "note", "line\nbreak \\ \u00e9 \ud83d\ude00", "city", ""));
+        java.util.Map<String, Object> back = io.kvframework.core.support.JsonMapper.MAPPER.readValue(json,
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+        assertThat(back).containsEntry("id", "o\"1").containsEntry("note", "line\nbreak \\ \u00e9 \ud83d\ude00").containsEntry("city", "")
+                .hasSize(3);
+        assertThat(RowCodec.json(java.util.List.of())).isEqualTo("{}");
+    }
 }
