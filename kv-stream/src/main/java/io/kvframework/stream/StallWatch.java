@@ -26,21 +26,26 @@ final class StallWatch {
     private final String[] front;
     private final long[] since;
     private final boolean[] stalled;
+    /** Whether the shard's front has been seen since it last had nothing waiting (a null front counts too). */
+    private final boolean[] seen;
 
     StallWatch(int shards, Duration stallTimeout) {
         this.timeoutMillis = stallTimeout.toMillis();
         this.front = new String[shards];
         this.since = new long[shards];
         this.stalled = new boolean[shards];
+        this.seen = new boolean[shards];
     }
 
     State observe(int shard, long backlog, String currentFront, long nowMillis) {
         if (backlog == 0) {
             front[shard] = null;
             stalled[shard] = false;
+            seen[shard] = false;
             return State.IDLE;
         }
-        if (!Objects.equals(currentFront, front[shard])) {
+        if (!seen[shard] || !Objects.equals(currentFront, front[shard])) {
+            seen[shard] = true;
             front[shard] = currentFront;
             since[shard] = nowMillis;
             stalled[shard] = false;

@@ -114,4 +114,14 @@ class EngineLogicTest {
         assertThat(watch.observe(0, 1, "2-0", 154_000)).as("new work starts a new clock").isEqualTo(StallWatch.State.MOVING);
         assertThat(watch.observe(1, 3, "-", 1_000)).as("shards are watched apart").isEqualTo(StallWatch.State.MOVING);
     }
+
+    @Test
+    void aFrontNotReadableAtTheFirstLookStartsTheClockInsteadOfCountingFromTheEpoch() {
+        StallWatch watch = new StallWatch(1, Duration.ofSeconds(60));
+        // the pending entries were acknowledged between counting and asking for the oldest: no front
+        long now = 1_796_615_923_113L;
+        assertThat(watch.observe(0, 1, null, now)).isEqualTo(StallWatch.State.MOVING);
+        assertThat(watch.unchangedMillis(0, now)).isZero();
+        assertThat(watch.observe(0, 1, null, now + 60_001)).isEqualTo(StallWatch.State.STALLED_NOW);
+    }
 }
