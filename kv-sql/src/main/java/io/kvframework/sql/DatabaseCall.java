@@ -18,10 +18,15 @@ final class DatabaseCall {
         try {
             return query.get();
         } catch (DataAccessException e) {
-            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
-                throw new DuplicateKeyException(table + ": the database refused " + what + " as a duplicate: " + e.getMessage());
-            }
-            throw new KvUnavailableException("database failed while " + what + ": " + e.getMessage(), e);
+            throw failure(table, e.sqlState(), e, what);
         }
+    }
+
+    /** The exception of a failed database call: a duplicate for SQLState class 23, otherwise the database is unavailable. */
+    static RuntimeException failure(String table, String sqlState, Exception e, String what) {
+        if (sqlState != null && sqlState.startsWith("23")) {
+            return new DuplicateKeyException(table + ": the database refused " + what + " as a duplicate: " + e.getMessage());
+        }
+        return new KvUnavailableException("database failed while " + what + ": " + e.getMessage(), e);
     }
 }

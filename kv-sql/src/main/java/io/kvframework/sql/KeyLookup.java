@@ -1,9 +1,7 @@
 package io.kvframework.sql;
 
 import io.kvframework.core.Column;
-import io.kvframework.core.DuplicateKeyException;
 import io.kvframework.core.EntityModel;
-import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.SqlDialect;
 import io.kvframework.core.spi.DbRow;
 import java.sql.Connection;
@@ -55,10 +53,7 @@ final class KeyLookup<E> {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                throw new DuplicateKeyException(model.table() + ": the database refused reading by key: " + e.getMessage());
-            }
-            throw new KvUnavailableException("database failed while reading " + model.table() + " by key: " + e.getMessage(), e);
+            throw DatabaseCall.failure(model.table(), e.getSQLState(), e, "reading " + model.table() + " by key");
         }
     }
 

@@ -12,7 +12,6 @@ import io.kvframework.core.spi.EntityStore;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.redis.TableMode;
-import io.kvframework.redis.internal.RowScripts.ExistenceCheck;
 import io.kvframework.redis.internal.RowScripts.RowOp;
 import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
@@ -116,9 +115,7 @@ final class RowSaver<E> {
                         continue; // now live in Redis: the next save is an update
                     }
                     try {
-                        E created = creator.create(values, sets);
-                        saves.increment();
-                        return created;
+                        return creator.create(values, sets); // counted once, as the create it is
                     } catch (DuplicateKeyException raced) {
                         // a concurrent create of this key is a race to save over; a unique value held by another row is not
                         if (expected == 0 || reader.readByKey(pk, key, false) == null) {

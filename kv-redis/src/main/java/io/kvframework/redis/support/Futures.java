@@ -80,16 +80,7 @@ public final class Futures {
         try {
             return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof RuntimeException r && r instanceof io.kvframework.core.KvException) {
-                throw r;
-            }
-            String message = "Redis failed while " + what + ": " + cause.getMessage() + (write ? outcome(cause) : "");
-            if (write) {
-                throw outcomeKnown(cause) ? new io.kvframework.core.WriteNotAppliedException(message, cause)
-                        : new io.kvframework.core.WriteOutcomeUnknownException(message, cause);
-            }
-            throw new KvUnavailableException(message, cause);
+            throw failure(e, what, write);
         } catch (TimeoutException e) {
             String message = "Redis did not answer within " + timeout.toMillis() + " ms while " + what;
             if (write) {
