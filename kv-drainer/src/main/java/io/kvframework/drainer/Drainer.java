@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Drainer implements StreamService {
     /** The consumer group the drainer reads with. */
     public static final String GROUP = "drainer";
+    /** How many connections a batch is written over by default ({@link Builder#writeConnections}). */
+    public static final int DEFAULT_WRITE_CONNECTIONS = 2;
     private static final Logger LOG = LoggerFactory.getLogger("kv-drainer");
 
     private final KvClient kv;
@@ -74,7 +76,7 @@ public final class Drainer implements StreamService {
         for (EntityModel<?> m : models) {
             kv.repository(m);
         }
-        this.database = new DatabaseSink(ds, dialect, kv.keys().namespace(), b.engineOptions.group(), models);
+        this.database = new DatabaseSink(ds, dialect, kv.keys().namespace(), b.engineOptions.group(), models, b.writeConnections);
         this.createTablesAtStart = b.createTables;
         try {
             prepareDatabase();
@@ -262,6 +264,11 @@ public final class Drainer implements StreamService {
         }
 
         @Override
+        public void close() {
+            database.close();
+        }
+
+        @Override
         public void maintain(Set<Integer> ownedShards) {
             evictions.sweep(ownedShards);
             modes.serveRequests();
@@ -287,9 +294,24 @@ public final class Drainer implements StreamService {
         private EngineOptions engineOptions = EngineOptions.builder(GROUP).build();
         private boolean createTables;
         private Duration tombstoneRetention = Duration.ofDays(7);
+        private int writeConnections = DEFAULT_WRITE_CONNECTIONS;
 
         private Builder(KvClient kv) {
             this.kv = Objects.requireNonNull(kv, "kv");
+        }
+
+        /**
+         * How many database connections one batch is written over at once (default
+         * {@value Drainer#DEFAULT_WRITE_CONNECTIONS}): the batch's shards are divided among them, each share
+         * in its own transaction with its shards' positions. 1 writes each batch in one transaction.
+         * The DataSource's pool must allow this many connections besides the application's own.
+         */
+        public Builder writeConnections(int connections) {
+            if (connections < 1 || connections > 64) {
+                throw new IllegalArgumentException("writeConnections must be between 1 and 64, got " + connections);
+            }
+            this.writeConnections = connections;
+            return this;
         }
 
         /** The application's DataSource (defaults to the KvClient's). */

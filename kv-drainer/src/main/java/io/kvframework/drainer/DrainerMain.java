@@ -38,6 +38,7 @@ public final class DrainerMain {
                             s.integer(Setting.DATABASE_POOL))
                     .models(s.models(Setting.DRAINER_MODELS))
                     .createTables(s.bool(Setting.DRAINER_CREATE_TABLES))
+                    .writeConnections(s.integer(Setting.DRAINER_WRITE_CONNECTIONS))
                     .engineOptions(engineOptions(s))
                     .build();
         } catch (RuntimeException e) {

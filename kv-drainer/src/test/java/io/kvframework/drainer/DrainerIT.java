@@ -66,6 +66,61 @@ class DrainerIT {
     }
 
     @Test
+    void aShareThatLostItsFenceFailsAloneAndTheOtherSharesCommit(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        sharesAndFences(new DrainerFixture(redis, db, ns, 4), db, SqlDialect.POSTGRES);
+    }
+
+    @Test
+    void aShareThatLostItsFenceFailsAloneInMariaDb(RedisServer redis, @MariaDb DataSource db, TestNamespace ns) throws Exception {
+        sharesAndFences(new DrainerFixture(redis, db, ns, 4), db, SqlDialect.MARIADB);
+    }
+
+    /** A batch over 4 shards written on 4 connections while another instance has taken shard 2. */
+    private static void sharesAndFences(DrainerFixture fixture, DataSource db, SqlDialect dialect) throws Exception {
+        try (DrainerFixture fx = fixture;
+                DatabaseSink sink = new DatabaseSink(db, dialect, fx.kv.keys().namespace(), "shares", List.of(Account.MODEL), 4)) {
+            sink.createTables();
+            for (int i = 0; i < 40; i++) {
+                fx.accounts.createWithKV(new Account("s" + i, "o", i));
+            }
+            List<ShardEvent> events = new ArrayList<>();
+            Map<Integer, SinkBatch.Position> positions = new java.util.LinkedHashMap<>();
+            for (int s = 0; s < 4; s++) {
+                assertThat(sink.claim(s, 5)).isEmpty();
+                String last = null;
+                for (var m : fx.redis.xrange(fx.kv.keys().streamKey(s), io.lettuce.core.Range.create("-", "+"))) {
+                    events.add(new ShardEvent(s, m.getId(), ChangeEvent.fromStreamEntry(m.getBody())));
+                    last = m.getId();
+                }
+                assertThat(last).as("shard %d has entries", s).isNotNull();
+                positions.put(s, new SinkBatch.Position(last, 5));
+            }
+            // another instance takes shard 2 with a newer fence
+            try (DatabaseSink other = new DatabaseSink(db, dialect, fx.kv.keys().namespace(), "shares", List.of(Account.MODEL))) {
+                assertThat(other.claim(2, 6)).isEmpty();
+            }
+            assertThatThrownBy(() -> sink.write(new SinkBatch(events, positions))).isInstanceOf(
+                    io.kvframework.core.sink.FencedException.class).satisfies(e -> assertThat(sink.classify((Exception) e))
+                    .isEqualTo(io.kvframework.core.sink.ChangeSink.Failure.FENCED));
+            Map<String, String> stored = fx.database();
+            for (ShardEvent e : events) {
+                boolean shard2 = e.shard() == 2;
+                assertThat(stored.containsKey(e.event().key())).as("%s of shard %d", e.event().key(), e.shard()).isEqualTo(!shard2);
+            }
+            for (int s = 0; s < 4; s++) {
+                assertThat(sink.committed(s)).as("position of shard %d", s)
+                        .isEqualTo(s == 2 ? java.util.Optional.empty() : java.util.Optional.of(positions.get(s).lastEntryId()));
+            }
+            // written again without shard 2 (what the engine does after the fence): nothing changes, nothing fails
+            List<ShardEvent> mine = events.stream().filter(e -> e.shard() != 2).toList();
+            Map<Integer, SinkBatch.Position> minePositions = new java.util.LinkedHashMap<>(positions);
+            minePositions.remove(2);
+            sink.write(new SinkBatch(mine, minePositions));
+            assertThat(fx.database()).isEqualTo(stored);
+        }
+    }
+
+    @Test
     void duplicatedAndReorderedDeliveryConverges(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
         try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 4)) {
             DatabaseSink sink = new DatabaseSink(db, SqlDialect.POSTGRES, ns.value(), "test", List.of(Account.MODEL));

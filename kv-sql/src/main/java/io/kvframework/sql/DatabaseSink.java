@@ -15,6 +15,8 @@ import io.kvframework.core.spi.DbRow;
 import io.kvframework.core.support.KeyEncoding;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -37,10 +39,12 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Writes change events into PostgreSQL or MariaDB: one transaction per batch; per table one
- * multi-row, version-guarded upsert per chunk (under the 65,535 bind-parameter limit) and
- * version-guarded deletes; and, in the same transaction, the last applied stream entry id of each
- * shard in {@code kv_drainer_offsets}, checked against the lease's fencing token. Offsets, fences
+ * Writes change events into PostgreSQL or MariaDB: one transaction per batch (or, with several
+ * connections, per share of the batch's shards); per table one version-guarded upsert of many rows
+ * (PostgreSQL: {@link PgBulkUpsert}, one prepared statement of arrays; MariaDB: a multi-row insert
+ * per chunk under the 65,535 bind-parameter limit) and version-guarded deletes; and, in the same
+ * transaction, the last applied stream entry id of each shard in {@code kv_drainer_offsets}, checked
+ * against the lease's fencing token. Offsets, fences
  * and remembered deletes are kept per key namespace, so applications with different namespaces may
  * share one schema.
  */
@@ -56,6 +60,8 @@ public final class DatabaseSink implements ChangeSink {
     private final String group;
     private final String namespace;
     private final Map<String, SqlTable<?>> tables = new LinkedHashMap<>();
+    private final Map<String, PgBulkUpsert> pgUpserts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ParallelWrites parallel;
     private final Table<Record> offsets = DSL.table(DSL.name(OFFSETS_TABLE));
     private final Field<String> namespaceField = DSL.field(DSL.name("namespace"), SQLDataType.VARCHAR(64).notNull());
     private final Field<String> groupField = DSL.field(DSL.name("group_name"), SQLDataType.VARCHAR(64).notNull());
@@ -63,8 +69,20 @@ public final class DatabaseSink implements ChangeSink {
     private final Field<String> lastIdField = DSL.field(DSL.name("last_id"), SQLDataType.VARCHAR(42).notNull());
     private final Field<Long> fenceField = DSL.field(DSL.name("fence"), SQLDataType.BIGINT.notNull());
 
-    /** A sink writing the changes of key namespace {@code namespace}, read by consumer group {@code group}. */
+    /** A sink writing the changes of key namespace {@code namespace}, read by consumer group {@code group}, on one connection at a time. */
     public DatabaseSink(DataSource dataSource, SqlDialect dialect, String namespace, String group, List<EntityModel<?>> models) {
+        this(dataSource, dialect, namespace, group, models, 1);
+    }
+
+    /**
+     * A sink writing the changes of key namespace {@code namespace}, read by consumer group
+     * {@code group}, that writes a batch over up to {@code connections} connections at once: the
+     * batch's shards are divided among them, and each connection's transaction holds its shards'
+     * changes and positions.
+     */
+    public DatabaseSink(DataSource dataSource, SqlDialect dialect, String namespace, String group, List<EntityModel<?>> models,
+            int connections) {
+        this.parallel = new ParallelWrites(connections, "kv-drainer-" + namespace);
         this.dialect = dialect;
         this.namespace = namespace;
         this.group = group;
@@ -161,6 +179,11 @@ public final class DatabaseSink implements ChangeSink {
 
     @Override
     public void write(SinkBatch batch) {
+        parallel.run(batch, this::writePart);
+    }
+
+    /** Writes the events of some shards and those shards' positions in one transaction. */
+    private void writePart(SinkBatch batch) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             Map<String, List<ShardEvent>> byTable = new LinkedHashMap<>();
@@ -170,24 +193,76 @@ public final class DatabaseSink implements ChangeSink {
             for (Map.Entry<String, List<ShardEvent>> e : byTable.entrySet()) {
                 apply(tx, tables.get(e.getKey()), e.getValue());
             }
-            List<Query> updates = new ArrayList<>();
-            List<Integer> shards = new ArrayList<>();
-            for (Map.Entry<Integer, SinkBatch.Position> p : batch.positions().entrySet()) {
-                updates.add(tx.update(offsets).set(lastIdField, p.getValue().lastEntryId())
-                        .where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(p.getKey()))
-                        .and(fenceField.eq(p.getValue().fence())));
-                shards.add(p.getKey());
-            }
-            if (!updates.isEmpty()) {
-                int[] counts = tx.batch(updates).execute();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) {
-                        throw new FencedException("shard " + shards.get(i) + " has a newer owner than fence "
-                                + batch.positions().get(shards.get(i)).fence());
+            if (!batch.positions().isEmpty()) {
+                Set<Integer> moved = dialect == SqlDialect.POSTGRES ? jdbc(tx, "update " + OFFSETS_TABLE, c -> pgOffsets(c, batch.positions()))
+                        : jooqOffsets(tx, batch.positions());
+                for (Integer shard : batch.positions().keySet()) {
+                    if (!moved.contains(shard)) {
+                        throw new FencedException("shard " + shard + " has a newer owner than fence " + batch.positions().get(shard).fence());
                     }
                 }
             }
         });
+    }
+
+    /**
+     * Runs plain JDBC on the transaction's connection; a failure keeps the database's own message
+     * (it names the constraint or value refused, and dead letters show it), as jOOQ's do.
+     */
+    private static <T> T jdbc(DSLContext tx, String sql, org.jooq.ConnectionCallable<T> call) {
+        return tx.connectionResult(c -> {
+            try {
+                return call.run(c);
+            } catch (SQLException e) {
+                throw new org.jooq.exception.DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Moves the shards' positions in one statement; returns the shards whose fence matched. */
+    private Set<Integer> pgOffsets(Connection c, Map<Integer, SinkBatch.Position> positions) throws SQLException {
+        Integer[] shards = positions.keySet().toArray(Integer[]::new);
+        String[] ids = new String[shards.length];
+        Long[] fences = new Long[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            ids[i] = positions.get(shards[i]).lastEntryId();
+            fences[i] = positions.get(shards[i]).fence();
+        }
+        Set<Integer> moved = new HashSet<>();
+        try (PreparedStatement st = c.prepareStatement("update \"" + OFFSETS_TABLE + "\" o set \"last_id\" = v.last_id"
+                + " from unnest(?::int4[], ?::text[], ?::int8[]) as v(shard, last_id, fence) where o.\"namespace\" = ? and o.\"group_name\" = ?"
+                + " and o.\"shard\" = v.shard and o.\"fence\" = v.fence returning o.\"shard\"")) {
+            st.setArray(1, c.createArrayOf("int4", shards));
+            st.setArray(2, c.createArrayOf("text", ids));
+            st.setArray(3, c.createArrayOf("int8", fences));
+            st.setString(4, namespace);
+            st.setString(5, group);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    moved.add(rs.getInt(1));
+                }
+            }
+        }
+        return moved;
+    }
+
+    private Set<Integer> jooqOffsets(DSLContext tx, Map<Integer, SinkBatch.Position> positions) {
+        List<Query> updates = new ArrayList<>();
+        List<Integer> shards = new ArrayList<>();
+        for (Map.Entry<Integer, SinkBatch.Position> p : positions.entrySet()) {
+            updates.add(tx.update(offsets).set(lastIdField, p.getValue().lastEntryId())
+                    .where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(p.getKey()))
+                    .and(fenceField.eq(p.getValue().fence())));
+            shards.add(p.getKey());
+        }
+        int[] counts = tx.batch(updates).execute();
+        Set<Integer> moved = new HashSet<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                moved.add(shards.get(i));
+            }
+        }
+        return moved;
     }
 
     /**
@@ -220,6 +295,17 @@ public final class DatabaseSink implements ChangeSink {
             }
         }
         if (upsertsByHash.isEmpty()) {
+            return;
+        }
+        if (dialect == SqlDialect.POSTGRES) {
+            // one prepared statement: the applied-deletes check and the version guard are in it
+            List<DbRow> rows = new ArrayList<>(upsertsByHash.size());
+            for (ShardEvent e : upsertsByHash.values()) {
+                rows.add(new DbRow(decode(model, e.event()), e.event().version()));
+            }
+            PgBulkUpsert bulk = pgUpserts.computeIfAbsent(name, n -> new PgBulkUpsert(table));
+            List<String> hashes = new ArrayList<>(upsertsByHash.keySet());
+            jdbc(tx, bulk.sql(), c -> bulk.execute(c, namespace, rows, hashes));
             return;
         }
         // an event older than an applied delete of its key must not bring the row back
@@ -320,6 +406,11 @@ public final class DatabaseSink implements ChangeSink {
 
     DSLContext dsl() {
         return dsl;
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
     }
 
     SqlTable<?> table(String name) {

@@ -20,6 +20,7 @@ public enum Setting {
     DRAINER_MODELS("kv.drainer.models", null, "comma-separated classes with a public static MODEL (the generated <Entity>Table)"),
     DRAINER_INSTANCE("kv.drainer.instance", null, "the drainer instance's name (random when unset)"),
     DRAINER_BATCH_SIZE("kv.drainer.batch-size", "1000", "entries per batch"),
+    DRAINER_WRITE_CONNECTIONS("kv.drainer.write-connections", "2", "database connections one batch is written over at once"),
     DRAINER_POLL_MS("kv.drainer.poll-ms", "10", "pause in ms when every owned shard is empty"),
     DRAINER_LEASE_TTL_MS("kv.drainer.lease-ttl-ms", "10000", "shard lease time to live in ms (renewed every quarter of it)"),
     DRAINER_RETAIN_FOR_GROUPS("kv.drainer.retain-for-groups", null, "other consumer groups trimming waits for (for example analytics)"),

@@ -201,6 +201,8 @@ public class KvProperties {
         private List<String> retainForGroups = new ArrayList<>();
         /** How long applied deletes are remembered. */
         private Duration tombstoneRetention;
+        /** Database connections one batch is written over at once (its shards divided among them). */
+        private int writeConnections = io.kvframework.drainer.Drainer.DEFAULT_WRITE_CONNECTIONS;
 
         public Drainer() {
             super(true);
@@ -228,6 +230,14 @@ public class KvProperties {
 
         public void setTombstoneRetention(Duration tombstoneRetention) {
             this.tombstoneRetention = tombstoneRetention;
+        }
+
+        public int getWriteConnections() {
+            return writeConnections;
+        }
+
+        public void setWriteConnections(int writeConnections) {
+            this.writeConnections = writeConnections;
         }
     }
 

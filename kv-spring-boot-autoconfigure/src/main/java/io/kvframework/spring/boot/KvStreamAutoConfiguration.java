@@ -77,6 +77,7 @@ public class KvStreamAutoConfiguration {
         Drainer kvDrainer(KvClient kv, KvEntities entities, KvProperties properties) {
             KvProperties.Drainer d = properties.getDrainer();
             Drainer.Builder b = Drainer.builder(kv).models(entities.models()).createTables(d.isCreateTables())
+                    .writeConnections(d.getWriteConnections())
                     .engineOptions(engineOptions(Drainer.GROUP, d).retainForGroups(d.getRetainForGroups()).build());
             if (d.getTombstoneRetention() != null) {
                 b.tombstoneRetention(d.getTombstoneRetention());
