@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,8 +35,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Mirrors change events into Kafka: one topic per table (created if missing), record key = the
  * row's encoded primary key (so each key keeps its order in one partition), value = the
  * {@link ChangeEnvelope} JSON, headers {@code kv.table}, {@code kv.op}, {@code kv.version}. An
- * idempotent producer with {@code acks=all}; {@link #write} returns only when the broker confirmed
- * every record, and only then does the engine acknowledge the stream entries. A redelivered entry
+ * idempotent producer with {@code acks=all}; a batch counts as written only when the broker
+ * confirmed every record ({@link #write} waits, {@link #writeAsync} completes then), and only then
+ * does the engine acknowledge the stream entries. A redelivered entry
  * may appear twice in Kafka; consumers keep the highest version per key.
  */
 public final class KafkaSink implements ChangeSink {
@@ -93,19 +96,52 @@ public final class KafkaSink implements ChangeSink {
     public void write(SinkBatch batch) throws Exception {
         List<Future<RecordMetadata>> sent = new ArrayList<>(batch.events().size());
         for (ShardEvent e : batch.events()) {
-            ChangeEvent event = e.event();
-            String topic = topic(event.table());
-            ensureTopic(topic);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), ChangeEnvelope.toJson(event));
-            record.headers().add("kv.table", event.table().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("kv.op", event.op().code().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("kv.version", Long.toString(event.version()).getBytes(StandardCharsets.UTF_8));
-            sent.add(producer.send(record));
+            sent.add(producer.send(record(e.event())));
         }
         producer.flush();
         for (Future<RecordMetadata> f : sent) {
             f.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Sends the batch's records and returns at once; the future completes when the broker confirmed
+     * every record (no flush: the producer's linger sends them). Kafka keeps each partition's order
+     * across batches in flight (idempotent producer, at most 5 requests in flight per connection).
+     */
+    @Override
+    public CompletableFuture<Void> writeAsync(SinkBatch batch, CompletableFuture<Void> previous) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (batch.events().isEmpty()) {
+            done.complete(null);
+            return done;
+        }
+        AtomicInteger left = new AtomicInteger(batch.events().size());
+        try {
+            for (ShardEvent e : batch.events()) {
+                producer.send(record(e.event()), (metadata, error) -> {
+                    if (error != null) {
+                        done.completeExceptionally(error);
+                    } else if (left.decrementAndGet() == 0) {
+                        done.complete(null);
+                    }
+                });
+            }
+        } catch (Exception e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private ProducerRecord<String, byte[]> record(ChangeEvent event) throws InterruptedException, ExecutionException,
+            java.util.concurrent.TimeoutException {
+        String topic = topic(event.table());
+        ensureTopic(topic);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), ChangeEnvelope.toJson(event));
+        record.headers().add("kv.table", event.table().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("kv.op", event.op().code().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("kv.version", Long.toString(event.version()).getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     private void ensureTopic(String topic) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {

@@ -243,6 +243,11 @@ public final class Drainer implements StreamService {
         }
 
         @Override
+        public java.util.concurrent.CompletableFuture<Void> writeAsync(SinkBatch batch, java.util.concurrent.CompletableFuture<Void> previous) {
+            return database.writeAsync(batch, previous);
+        }
+
+        @Override
         public Failure classify(Exception error) {
             return database.classify(error);
         }

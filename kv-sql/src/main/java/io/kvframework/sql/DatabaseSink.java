@@ -182,6 +182,15 @@ public final class DatabaseSink implements ChangeSink {
         parallel.run(batch, this::writePart);
     }
 
+    /**
+     * Writes the batch on the sink's own writer thread after {@code previous} succeeded (batches
+     * commit positions, so they are written in order; after a failure, later batches fail unwritten).
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> writeAsync(SinkBatch batch, java.util.concurrent.CompletableFuture<Void> previous) {
+        return previous.thenRunAsync(() -> write(batch), parallel.writer());
+    }
+
     /** Writes the events of some shards and those shards' positions in one transaction. */
     private void writePart(SinkBatch batch) {
         dsl.transaction(cfg -> {

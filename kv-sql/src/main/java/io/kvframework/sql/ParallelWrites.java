@@ -21,12 +21,13 @@ import java.util.function.Consumer;
  * shares), and each share — its events and its shards' positions — is written by one call of the
  * part writer, the first on the calling thread. When any share fails the batch fails with the first
  * error; the shares that committed are written again by the retry, which their version guards make
- * harmless.
+ * harmless. Batches handed over asynchronously are written one after another on one writer thread.
  */
 final class ParallelWrites implements AutoCloseable {
     private final int connections;
     private final String name;
     private ExecutorService pool;
+    private ExecutorService writer;
 
     ParallelWrites(int connections, String name) {
         if (connections < 1) {
@@ -128,11 +129,27 @@ final class ParallelWrites implements AutoCloseable {
         return pool;
     }
 
+    /** The one thread that runs asynchronous batch writes, in the order they are handed over. */
+    synchronized ExecutorService writer() {
+        if (writer == null) {
+            writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name + "-writer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return writer;
+    }
+
     @Override
     public synchronized void close() {
         if (pool != null) {
             pool.shutdown();
             pool = null;
+        }
+        if (writer != null) {
+            writer.shutdown();
+            writer = null;
         }
     }
 }

@@ -18,12 +18,15 @@ public final class EngineOptions {
     public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LAG_THRESHOLD = Duration.ofSeconds(5);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+    /** Batches in flight to an asynchronous sink by default. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_BATCHES = 4;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final String group;
     private final String instanceId;
     private final int batchSize;
+    private final int maxInFlightBatches;
     private final Duration pollInterval;
     private final Duration leaseTtl;
     private final Duration leaseRenewInterval;
@@ -40,6 +43,7 @@ public final class EngineOptions {
         this.group = b.group;
         this.instanceId = b.instanceId;
         this.batchSize = b.batchSize;
+        this.maxInFlightBatches = b.maxInFlightBatches;
         this.pollInterval = b.pollInterval;
         this.leaseTtl = b.leaseTtl;
         this.leaseRenewInterval = b.leaseRenewInterval;
@@ -70,6 +74,14 @@ public final class EngineOptions {
     /** Most entries handled in one batch. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * Most batches handed to a sink that writes asynchronously ({@code ChangeSink.writeAsync}) and not
+     * yet acknowledged, while the engine reads the next ones; 1 writes one batch at a time.
+     */
+    public int maxInFlightBatches() {
+        return maxInFlightBatches;
     }
 
     /** Pause when every owned shard was empty. */
@@ -150,6 +162,7 @@ public final class EngineOptions {
         private final String group;
         private String instanceId = UUID.randomUUID().toString().substring(0, 8);
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private int maxInFlightBatches = DEFAULT_MAX_IN_FLIGHT_BATCHES;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration leaseTtl = DEFAULT_LEASE_TTL;
         private Duration leaseRenewInterval = DEFAULT_LEASE_RENEW_INTERVAL;
@@ -173,6 +186,12 @@ public final class EngineOptions {
 
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /** See {@link EngineOptions#maxInFlightBatches()}; 1..64, default {@value EngineOptions#DEFAULT_MAX_IN_FLIGHT_BATCHES}. */
+        public Builder maxInFlightBatches(int batches) {
+            this.maxInFlightBatches = batches;
             return this;
         }
 
@@ -240,6 +259,9 @@ public final class EngineOptions {
             retainForGroups.forEach(g -> name("retainForGroups", g));
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("EngineOptions.batchSize must be 1..100000, got " + batchSize);
+            }
+            if (maxInFlightBatches < 1 || maxInFlightBatches > 64) {
+                throw new IllegalArgumentException("EngineOptions.maxInFlightBatches must be 1..64, got " + maxInFlightBatches);
             }
             positive("pollInterval", pollInterval);
             positive("leaseTtl", leaseTtl);

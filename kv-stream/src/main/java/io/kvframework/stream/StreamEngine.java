@@ -1,20 +1,13 @@
 package io.kvframework.stream;
 
-import io.kvframework.core.ChangeEvent;
 import io.kvframework.core.sink.ChangeSink;
 import io.kvframework.core.sink.ShardEvent;
-import io.kvframework.core.sink.SinkBatch;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.lettuce.core.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +54,7 @@ public final class StreamEngine implements AutoCloseable {
     private final EngineMaintenance maintenance;
     private final BatchWriter writer;
     private final ShardReader reader;
+    private final BatchPipeline pipeline;
     private volatile boolean running;
     private volatile Throwable failure;
     private volatile Thread worker;
@@ -88,6 +82,7 @@ public final class StreamEngine implements AutoCloseable {
         this.maintenance = new EngineMaintenance(cx, streams, meters, deadLetters, this::ownedShards, stalled, deadLetterCount);
         this.reader = new ShardReader(cx, leasing);
         this.writer = new BatchWriter(cx, meters, deadLetters, owned, () -> running, reader::ack);
+        this.pipeline = new BatchPipeline(cx, owned, writer, reader, meters, commitListeners);
     }
 
     /** The options this engine runs with. */
@@ -261,7 +256,10 @@ public final class StreamEngine implements AutoCloseable {
             while (running) {
                 try {
                     List<ShardReader.Entry> entries = reader.read();
-                    if (entries.isEmpty()) {
+                    if (entries.isEmpty() && pipeline.inFlight() > 0) {
+                        // nothing new: finish what is in flight before idling
+                        pipeline.settle();
+                    } else if (entries.isEmpty()) {
                         // idle: poll less and less often, up to ten poll intervals; once fully idle, look at this
                         // consumer's own pending entries again (a safety net: nothing delivered stays unprocessed)
                         if (idlePolls == 10 && ++idleRounds % 20 == 0) {
@@ -271,7 +269,7 @@ public final class StreamEngine implements AutoCloseable {
                         Thread.sleep(options.pollInterval().toMillis() * idlePolls);
                     } else {
                         idlePolls = 0;
-                        observed(entries);
+                        pipeline.process(entries);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -281,6 +279,7 @@ public final class StreamEngine implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     // whatever was read and not acknowledged stays pending in Redis: read it again first
                     cx.log().warn("kv-engine[{}]: {} (retrying; pending entries are read again)", group, e.toString(), e);
+                    pipeline.abandon();
                     owned.values().forEach(state -> state.readPending = true);
                     EngineContext.sleep(options.retryInitial().toMillis());
                 }
@@ -291,85 +290,20 @@ public final class StreamEngine implements AutoCloseable {
             throw e;
         } finally {
             running = false;
+            finishInFlight();
             leasing.releaseAll();
             cx.log().info("kv-engine[{}]: instance {} stopped", group, me);
         }
     }
 
-    // ------------------------------------------------------------------ processing
-
-    /** Processes a batch as a Micrometer observation {@code kv.engine.batch} when the client has an observation registry. */
-    private void observed(List<ShardReader.Entry> entries) {
-        ObservationRegistry registry = kv.options().observationRegistry();
-        if (registry.isNoop()) {
-            process(entries);
-            return;
+    /** On the way out: the batches in flight are finished if their writes succeed, else left pending. */
+    private void finishInFlight() {
+        try {
+            pipeline.settle();
+        } catch (RuntimeException | Error e) {
+            cx.log().warn("kv-engine[{}]: batches in flight could not be finished ({}); their entries stay pending", group, e.toString());
+            pipeline.abandon();
         }
-        Observation.createNotStarted("kv.engine.batch", registry).contextualName(group + " batch")
-                .lowCardinalityKeyValue("kv.group", group).lowCardinalityKeyValue("kv.sink", sink.name())
-                .highCardinalityKeyValue("kv.entries", Integer.toString(entries.size())).observe(() -> process(entries));
-    }
-
-    private void process(List<ShardReader.Entry> entries) {
-        long started = System.nanoTime();
-        Map<Integer, List<String>> ids = new LinkedHashMap<>();
-        Map<Integer, String> last = new LinkedHashMap<>();
-        List<ShardEvent> every = new ArrayList<>();
-        Map<Integer, List<String>> alreadyDone = new HashMap<>();
-        Map<Integer, Long> fences = new HashMap<>();
-        for (ShardReader.Entry e : entries) {
-            // the lease thread may give a shard away meanwhile: its fence is taken once, here
-            ShardLeasing.ShardState state = owned.get(e.shard());
-            if (state == null) {
-                continue;
-            }
-            fences.put(e.shard(), state.fence);
-            ids.computeIfAbsent(e.shard(), k -> new ArrayList<>()).add(e.id());
-            last.put(e.shard(), e.id());
-            if (state.committed != null && compareIds(e.id(), state.committed) <= 0) {
-                alreadyDone.computeIfAbsent(e.shard(), k -> new ArrayList<>()).add(e.id());
-                continue;
-            }
-            ChangeEvent event;
-            try {
-                event = ChangeEvent.fromStreamEntry(e.fields());
-                sink.check(event);
-            } catch (RuntimeException poison) {
-                writer.deadLetter(e.shard(), e.id(), e.fields(), poison);
-                continue;
-            }
-            every.add(new ShardEvent(e.shard(), e.id(), event));
-        }
-        if (!alreadyDone.isEmpty()) {
-            cx.log().info("kv-engine[{}]: skipped {} entries already written by the sink", group,
-                    alreadyDone.values().stream().mapToInt(List::size).sum());
-        }
-        Map<Integer, SinkBatch.Position> positions = new LinkedHashMap<>();
-        last.forEach((shard, id) -> positions.put(shard, new SinkBatch.Position(id, fences.get(shard))));
-        List<ShardEvent> events = sink.coalesce() ? Coalescing.latestPerKey(every) : every;
-        BatchWriter.Outcome outcome = writer.write(events, positions);
-        if (outcome != BatchWriter.Outcome.WRITTEN) {
-            return;
-        }
-        List<ShardEvent> poisoned = writer.poisoned();
-        if (!poisoned.isEmpty()) {
-            // a dead-lettered change did not reach the sink: nothing after the commit may treat it as written
-            // (the drainer would schedule the row's eviction from Redis, and the change would be lost)
-            events = new ArrayList<>(events);
-            events.removeAll(poisoned);
-        }
-        long committedAt = System.currentTimeMillis();
-        for (ShardEvent e : events) {
-            meters.commitLag.record(Math.max(0, committedAt - e.event().timestampMillis()), TimeUnit.MILLISECONDS);
-        }
-        reader.ackAll(ids);
-        sink.afterCommit(new SinkBatch(events, positions));
-        for (java.util.function.Consumer<List<ShardEvent>> listener : commitListeners) {
-            listener.accept(events);
-        }
-        meters.batchSize.record(events.size());
-        meters.eventsWritten.increment(events.size());
-        meters.batchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.kvframework.core.ChangeEvent;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a stream engine ({@code io.kvframework.stream.StreamEngine}) delivers change events, in the spirit of Kafka Connect's
@@ -43,6 +44,24 @@ public interface ChangeSink extends AutoCloseable {
 
     /** Makes the batch durable; returns only when it is. */
     void write(SinkBatch batch) throws Exception;
+
+    /**
+     * Starts making the batch durable and returns without waiting, so that the engine reads and
+     * prepares the next batches meanwhile (a window of batches in flight). The future completes when
+     * the batch is durable, or exceptionally with what {@link #write} would have thrown; only then
+     * are its entries acknowledged, in the order the batches were handed over. A sink whose batches
+     * must be applied in order (because it stores positions) writes this one only after
+     * {@code previous} completed normally, and fails it without writing when {@code previous}
+     * failed; the engine then writes the failed batches again with {@link #write}, in order, with
+     * its retries and bisection.
+     *
+     * @param previous the future of the batch handed over before this one (a completed future when
+     *     none is in flight)
+     * @return the batch's future, or null when this sink only writes synchronously (the default)
+     */
+    default CompletableFuture<Void> writeAsync(SinkBatch batch, CompletableFuture<Void> previous) {
+        return null;
+    }
 
     /** Classifies a failure of {@link #write}. */
     default Failure classify(Exception error) {

@@ -83,6 +83,8 @@ public class KvProperties {
         private String instanceId;
         /** Entries per batch over all owned shards. */
         private Integer batchSize;
+        /** Batches in flight to the sink while the next ones are read (1: one at a time). */
+        private Integer maxInFlightBatches;
         /** Pause between reads while the streams are empty. */
         private Duration pollInterval;
         /** How long a shard lease lasts without renewal. */
@@ -126,6 +128,14 @@ public class KvProperties {
 
         public void setBatchSize(Integer batchSize) {
             this.batchSize = batchSize;
+        }
+
+        public Integer getMaxInFlightBatches() {
+            return maxInFlightBatches;
+        }
+
+        public void setMaxInFlightBatches(Integer maxInFlightBatches) {
+            this.maxInFlightBatches = maxInFlightBatches;
         }
 
         public Duration getPollInterval() {

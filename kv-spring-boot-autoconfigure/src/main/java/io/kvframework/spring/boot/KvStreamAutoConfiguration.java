@@ -37,6 +37,9 @@ public class KvStreamAutoConfiguration {
         if (e.getBatchSize() != null) {
             b.batchSize(e.getBatchSize());
         }
+        if (e.getMaxInFlightBatches() != null) {
+            b.maxInFlightBatches(e.getMaxInFlightBatches());
+        }
         if (e.getPollInterval() != null) {
             b.pollInterval(e.getPollInterval());
         }
