@@ -18,6 +18,7 @@ final class PairedRuns {
     /** A connection to the benchmark's Redis for INFO cpu: Redis server CPU per operation of each side. */
     private RedisCommands<String, String> serverProbe;
     private double[] lastRedisCpuMicrosPerOp = new double[2];
+    private double[] lastRedisExecMicrosPerOp = new double[2];
 
     PairedRuns(boolean quick, int threads) {
         this.quick = quick;
@@ -36,6 +37,14 @@ final class PairedRuns {
     /** Redis CPU microseconds per operation of ours and the baseline in the last pair. */
     double[] lastRedisCpuMicrosPerOp() {
         return lastRedisCpuMicrosPerOp.clone();
+    }
+
+    /**
+     * Redis command execution microseconds per operation (INFO commandstats: the time inside
+     * commands and scripts, without network I/O and protocol parsing) of ours and the baseline in the last pair.
+     */
+    double[] lastRedisExecMicrosPerOp() {
+        return lastRedisExecMicrosPerOp.clone();
     }
 
     Duration warmup() {
@@ -59,18 +68,22 @@ final class PairedRuns {
         Harness.warmup(threads, warmup(), ours, ourCounter);
         Harness.warmup(threads, warmup(), baseline, baseCounter);
         double[] serverCpu = new double[2];
+        double[] serverExec = new double[2];
         long[] ops = new long[2];
         for (int r = 0; r < rounds(); r++) {
             for (int side : r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
                 double cpu0 = redisServerCpuSeconds();
+                double exec0 = redisExecMicros();
                 Harness.Result result = side == 0 ? Harness.run(threads, measure(), ours, ourCounter)
                         : Harness.run(threads, measure(), baseline, baseCounter);
                 serverCpu[side] += redisServerCpuSeconds() - cpu0;
+                serverExec[side] += redisExecMicros() - exec0;
                 ops[side] += result.operations();
                 (side == 0 ? o : b).add(result);
             }
         }
         lastRedisCpuMicrosPerOp = new double[] {serverCpu[0] * 1e6 / Math.max(1, ops[0]), serverCpu[1] * 1e6 / Math.max(1, ops[1])};
+        lastRedisExecMicrosPerOp = new double[] {serverExec[0] / Math.max(1, ops[0]), serverExec[1] / Math.max(1, ops[1])};
         return new Harness.Result[] {median(o), median(b)};
     }
 
@@ -83,6 +96,22 @@ final class PairedRuns {
         for (String line : serverProbe.info("cpu").split("\r?\n")) {
             if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
                 total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
+    /** Microseconds the Redis server has spent executing commands, summed over INFO commandstats, or 0 without a probe. */
+    private double redisExecMicros() {
+        if (serverProbe == null) {
+            return 0;
+        }
+        double total = 0;
+        for (String line : serverProbe.info("commandstats").split("\r?\n")) {
+            int at = line.indexOf(",usec=");
+            if (line.startsWith("cmdstat_") && at > 0) {
+                int end = line.indexOf(',', at + 6);
+                total += Double.parseDouble(line.substring(at + 6, end < 0 ? line.length() : end));
             }
         }
         return total;

@@ -5,6 +5,7 @@ import io.kvframework.core.IndexDefinition;
 import io.kvframework.core.KvException;
 import io.kvframework.core.KvUnavailableException;
 import io.kvframework.core.spi.DbRow;
+import io.kvframework.core.support.KeyEncoding;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
@@ -75,6 +76,7 @@ final class RowScripts<E> {
     private final Duration ttl;
     /** The index specs every script takes: count, then per index its name, column count and columns. */
     private final List<String> indexArgs;
+    private final List<IndexDefinition> indexes;
 
     RowScripts(KvClient client, EntityModel<E> model, RowCodec<E> codec, Duration ttl) {
         this.client = client;
@@ -91,6 +93,7 @@ final class RowScripts<E> {
             args.addAll(index.columnNames());
         }
         this.indexArgs = List.copyOf(args);
+        this.indexes = List.copyOf(model.indexes());
     }
 
     private RedisClusterAsyncCommands<String, String> redis() {
@@ -123,15 +126,53 @@ final class RowScripts<E> {
         } else {
             args.add("0");
         }
-        args.addAll(indexArgs);
+        // a create's index keys come from the fields it sends (below), so it sends no index specs
+        if (op == RowOp.CREATE) {
+            args.add("0");
+        } else {
+            args.addAll(indexArgs);
+        }
         args.add(Integer.toString(sets.size() / 2));
         args.addAll(sets);
         args.add(Integer.toString(clears.size()));
         args.addAll(clears);
         // a create's event row is the fields the client sends: no HGETALL and JSON encoding in the script
         args.add(op == RowOp.CREATE ? RowCodec.json(sets) : "");
+        if (op == RowOp.CREATE) {
+            addIndexKeys(args, shard, sets);
+        }
         String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
         return WRITE.run(redis(), k, args.toArray(String[]::new));
+    }
+
+    /**
+     * The counted index keys of a new row whose hash holds exactly {@code sets} (field/value pairs):
+     * what write.lua would compute with HMGET after writing them.
+     */
+    private void addIndexKeys(List<String> args, int shard, List<String> sets) {
+        args.add(Integer.toString(indexes.size()));
+        String prefix = keys.indexPrefix(shard, table);
+        for (IndexDefinition index : indexes) {
+            StringBuilder key = new StringBuilder(prefix).append(index.name()).append(':');
+            List<String> names = index.columnNames();
+            for (int c = 0; c < names.size(); c++) {
+                if (c > 0) {
+                    key.append(':');
+                }
+                String value = valueOf(sets, names.get(c));
+                key.append(value == null ? KeyEncoding.NULL : KeyEncoding.encode(value));
+            }
+            args.add(key.toString());
+        }
+    }
+
+    private static String valueOf(List<String> pairs, String field) {
+        for (int i = 0; i < pairs.size(); i += 2) {
+            if (pairs.get(i).equals(field)) {
+                return pairs.get(i + 1);
+            }
+        }
+        return null;
     }
 
     private void addFilterBits(List<String> args, String pk) {

@@ -9,7 +9,9 @@
 --       that the database remembers, so that its version sequence goes on; for a save: 0 = must not
 --       exist, n = must be at version n), table, pk, create check, index key prefix,
 --       then counted lists: filter bits, index specs (name, column count, columns...),
---       field/value pairs to set, fields to clear, then (creates) the event's row as JSON or ''.
+--       field/value pairs to set, fields to clear, then (creates) the event's row as JSON or '', then
+--       (creates) the counted index keys of the new row, computed by the client from the fields it sets
+--       (a create then sends no index specs: nothing is read back to find them).
 -- A save (s) is an update of the whole row when the row is live, else a create (same checks); its
 -- event says which (u or c).
 -- Create check (creates and saves): 'b' ask the database when the key filter may contain the key,
@@ -18,14 +20,19 @@
 -- or {'mode', 0, table mode} when the table is in database mode or switching ('db' | 'draining'): nothing written.
 local rowKey, streamKey, bloomKey = KEYS[1], KEYS[2], KEYS[3]
 local op, expected, tbl, pk, check, ixprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local bits, indexes, sets, clears
-local i = 7
-bits, i = kv_list(i)
+local indexes, clears
+-- filter bits and the fields to set are used straight from ARGV (no copies): where they start and how many
+local bitsFrom, bitCount = 8, tonumber(ARGV[7])
+local i = bitsFrom + bitCount
 indexes, i = kv_indexes(i)
-sets, i = kv_pairs(i)
+local setsFrom, setsCount = i + 1, tonumber(ARGV[i]) * 2
+i = setsFrom + setsCount
 clears, i = kv_list(i)
 -- a create's event row as JSON when the client already knows it ('' or absent: read back from the hash)
 local givenRow = ARGV[i] or ''
+-- a create's index keys when the client computed them (absent: read back from the hash)
+local givenKeys = nil
+if ARGV[i + 1] then givenKeys = kv_list(i + 1) end
 
 local function indexKeys()
   return kv_index_keys(rowKey, ixprefix, indexes)
@@ -71,22 +78,28 @@ if op ~= 'c' and expected ~= '' and tonumber(expected) ~= version then
 end
 
 local oldKeys = nil
-local before = nil
 if op == 'c' then
   if live then return { 'dup', version } end
-  if not state[1] then
-    if check == 'd' then return { 'check', 0 } end
-    if check == 'b' and #bits > 0 then
+  if not state[1] and check == 'd' then return { 'check', 0 } end
+  if bitCount > 0 then
+    -- set the key's filter bits and learn in the same call whether all were set already
+    local args = {}
+    for j = 0, bitCount - 1 do
+      args[#args + 1] = 'SET'; args[#args + 1] = 'u1'; args[#args + 1] = ARGV[bitsFrom + j]; args[#args + 1] = 1
+    end
+    local old = redis.call('BITFIELD', bloomKey, unpack(args))
+    if not state[1] and check == 'b' then
       local maybe = true
-      for j = 1, #bits do
-        if redis.call('GETBIT', bloomKey, bits[j]) == 0 then maybe = false; break end
+      for j = 1, #old do
+        if old[j] == 0 then maybe = false; break end
       end
+      -- the key may be in the database only: the caller asks it, then writes again (the bits set now are right either way)
       if maybe then return { 'check', 0 } end
     end
   end
   if expected ~= '' and tonumber(expected) > version then version = tonumber(expected) end
-  redis.call('DEL', rowKey)
-  for j = 1, #bits do redis.call('SETBIT', bloomKey, bits[j], 1) end
+  -- a tombstone goes; a key never seen has nothing to remove
+  if state[1] then redis.call('DEL', rowKey) end
 else
   if not state[1] then return { 'missing', 0 } end
   if tombstone then return { 'gone', version } end
@@ -106,11 +119,15 @@ if op == 'd' then
   redis.call('DEL', rowKey)
   redis.call('HSET', rowKey, '_v', version, '_d', '1')
 else
-  if #sets > 0 then redis.call('HSET', rowKey, unpack(sets)) end
+  -- the row is live or new here ('_d' exists only on a tombstone, which a create deleted)
+  if setsCount > 0 then
+    redis.call('HSET', rowKey, '_v', version, unpack(ARGV, setsFrom, setsFrom + setsCount - 1))
+  else
+    redis.call('HSET', rowKey, '_v', version)
+  end
   if #clears > 0 then redis.call('HDEL', rowKey, unpack(clears)) end
-  redis.call('HSET', rowKey, '_v', version)
-  redis.call('HDEL', rowKey, '_d')
-  local newKeys = indexKeys()
+  local newKeys
+  if op == 'c' and givenKeys then newKeys = givenKeys else newKeys = indexKeys() end
   for j = 1, #newKeys do
     if oldKeys == nil or oldKeys[j] ~= newKeys[j] then
       if oldKeys ~= nil then redis.call('SREM', oldKeys[j], pk) end

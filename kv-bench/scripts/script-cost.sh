@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Redis execution time per create of write.lua against the least script with the same effect
+# (HSET the row, SADD per index, XADD the event), measured with redis-benchmark and INFO commandstats
+# (time inside the script only: no network or protocol work). Needs redis-cli and redis-benchmark on
+# PATH and a Redis at REDIS_HOST:REDIS_PORT (default 127.0.0.1:6379). It writes keys under the hash
+# tag {kv-script-cost} only and deletes them afterwards.
+#
+#   bash kv-bench/scripts/script-cost.sh [creates per side, default 200000]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+lua="$here/kv-redis/src/main/resources/io/kvframework/redis/internal"
+n="${1:-200000}"
+cli=(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}")
+bench=(redis-benchmark -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" -n "$n" -c 16 -r 100000000 -q)
+t="{kv-script-cost}"
+at=2023-11-14T22:13:20Z
+row='{"id":"r__rand_int__","city":"city-7","status":"NEW","customer":"customer-7","total":"19.99","qty":"3","created_at":"2023-11-14T22:13:20Z","note":"benchmark row"}'
+fields=(id r__rand_int__ city city-7 status NEW customer customer-7 total 19.99 qty 3 created_at "$at" note "benchmark row")
+
+evalsha_usec() { "${cli[@]}" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2/p'; }
+
+# per call microseconds of the EVALSHA calls run by "$@"
+measure() {
+  read -r c0 u0 <<< "$(evalsha_usec || echo '0 0')"; c0=${c0:-0}; u0=${u0:-0}
+  "$@" > /dev/null
+  read -r c1 u1 <<< "$(evalsha_usec)"
+  awk -v c="$((c1 - c0))" -v u="$((u1 - u0))" 'BEGIN { printf "%.2f", u / c }'
+}
+
+ours_sha=$(cat "$lua/common.lua" "$lua/write.lua" | "${cli[@]}" -x script load)
+same_sha=$("${cli[@]}" script load "redis.call('HSET', KEYS[1], unpack(ARGV, 4)) redis.call('SADD', KEYS[3], ARGV[1]) redis.call('SADD', KEYS[4], ARGV[1]) return redis.call('XADD', KEYS[2], '*', 'table', 'bench_orders', 'op', 'c', 'key', ARGV[1], 'version', '1', 'ts', ARGV[2], 'row', ARGV[3])")
+
+# a create as createWithKV sends it: 4 filter bits (existence check 'n': the bits are set, the database is not asked),
+# no index specs, 8 fields, the event row, the two index keys
+ours=$(measure "${bench[@]}" EVALSHA "$ours_sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" "$t:bloom" "$t:mode" \
+  c "" bench_orders r__rand_int__ n "$t:i:bench_orders:" 4 77 1000 20000 300000 0 8 "${fields[@]}" 0 "$row" \
+  2 "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW")
+same=$(measure "${bench[@]}" EVALSHA "$same_sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
+  "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" r__rand_int__ 1700000000000 "$row" "${fields[@]}" _v 1)
+
+"${cli[@]}" --scan --pattern "$t*" | xargs -r -n 500 "${cli[@]}" del > /dev/null
+awk -v o="$ours" -v s="$same" 'BEGIN { printf "write.lua create: %s us per call; same-effect script: %s us per call; ratio %.2f\n", o, s, o / s }'
