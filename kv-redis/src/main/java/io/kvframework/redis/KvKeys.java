@@ -31,10 +31,16 @@ import java.util.zip.CRC32C;
 public final class KvKeys {
     private final String namespace;
     private final int shards;
+    /** The hash tag of each shard, made once (every key name starts with one). */
+    private final String[] tags;
 
     public KvKeys(String namespace, int shards) {
         this.namespace = namespace;
         this.shards = shards;
+        this.tags = new String[Math.max(0, shards)];
+        for (int s = 0; s < tags.length; s++) {
+            tags[s] = "{" + namespace + ":" + s + "}";
+        }
     }
 
     public int shards() {
@@ -53,7 +59,7 @@ public final class KvKeys {
     }
 
     public String tag(int shard) {
-        return "{" + namespace + ":" + shard + "}";
+        return shard >= 0 && shard < tags.length ? tags[shard] : "{" + namespace + ":" + shard + "}";
     }
 
     public String rowKey(int shard, String table, String pk) {

@@ -96,6 +96,12 @@ final class MergedReader<E> {
         if (db.isEmpty()) {
             return null;
         }
+        if (count) {
+            // an application read answers with the database's row now and caches it without waiting: a write
+            // concurrent with this read may be seen or not either way, and hydrate.lua never overwrites what Redis holds
+            scripts.hydrateLater(pk, db.get());
+            return new Found(pk, db.get().values(), db.get().version(), false);
+        }
         long held = scripts.hydrate(pk, db.get());
         if (held == -1) {
             // database mode: the row is not cached

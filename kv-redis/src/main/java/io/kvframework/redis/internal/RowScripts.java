@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * replies decoded into {@link WriteResult}s. Each runs on the keys of one shard's hash tag.
  */
 final class RowScripts<E> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("kv-redis");
     static final Script WRITE = Script.loadRowScript("write");
     static final Script HYDRATE = Script.loadRowScript("hydrate");
     static final Script EVICT = Script.loadRowScript("evict");
@@ -219,6 +220,26 @@ final class RowScripts<E> {
      * holds afterwards (-1 when the table is not in KV mode).
      */
     long hydrate(String pk, DbRow row) {
+        List<Object> reply = await(hydrateAsync(pk, row), "caching " + table + " " + pk);
+        return (Long) reply.get(0);
+    }
+
+    /**
+     * Sends {@link #hydrate} and returns without waiting for Redis: the read that found the row in
+     * the database answers at once. The script is queued on the row's shard connection ahead of any
+     * later command of this client, so later reads normally find the row cached; a write never
+     * depends on it (writes cache rows themselves, and hydrate.lua never overwrites a row Redis
+     * holds). A failed caching is logged (the next read caches the row again).
+     */
+    void hydrateLater(String pk, DbRow row) {
+        hydrateAsync(pk, row).whenComplete((reply, error) -> {
+            if (error != null) {
+                LOG.warn("kv-redis: caching {} {} after a database read failed: {} (the next read tries again)", table, pk, error.toString());
+            }
+        });
+    }
+
+    private CompletableFuture<List<Object>> hydrateAsync(String pk, DbRow row) {
         int shard = keys.shard(table, pk);
         List<String> args = new ArrayList<>();
         args.add(table);
@@ -232,8 +253,7 @@ final class RowScripts<E> {
         args.add(Integer.toString(fields.size() / 2));
         args.addAll(fields);
         String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
-        List<Object> reply = await(HYDRATE.run(redis(), k, args.toArray(String[]::new)), "caching " + table + " " + pk);
-        return (Long) reply.get(0);
+        return HYDRATE.run(redis(), k, args.toArray(String[]::new));
     }
 
     /**

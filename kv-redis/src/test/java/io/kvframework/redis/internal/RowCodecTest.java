@@ -76,4 +76,15 @@ class RowCodecTest {
                 .hasSize(3);
         assertThat(RowCodec.json(java.util.List.of())).isEqualTo("{}");
     }
+
+    @Test
+    void theEventRowIsTheSameTextJacksonWritesForTheFields() throws Exception {
+        java.util.List<String> pairs = java.util.List.of("a", "\u0000\u0001\u001f\u007f", "b\"q", "\u2028\u2029</script>", "c", "tab\there",
+                "d", "\ud83d\ude00 \u00e9", "e", "");
+        com.fasterxml.jackson.databind.node.ObjectNode tree = io.kvframework.core.support.JsonMapper.MAPPER.createObjectNode();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            tree.put(pairs.get(i), pairs.get(i + 1));
+        }
+        assertThat(RowCodec.json(pairs)).isEqualTo(io.kvframework.core.support.JsonMapper.MAPPER.writeValueAsString(tree));
+    }
 }
