@@ -5,7 +5,7 @@
 # PATH and a Redis at REDIS_HOST:REDIS_PORT (default 127.0.0.1:6379). It writes keys under the hash
 # tag {kv-script-cost} only and deletes them afterwards.
 #
-#   bash kv-bench/scripts/script-cost.sh [creates per side, default 200000]
+#   bash kv-bench/scripts/script-cost.sh [creates per side, default 200000]   (F0=<first filter layer bits> to vary it)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 lua="$here/kv-redis/src/main/resources/io/kvframework/redis/internal"
@@ -30,10 +30,10 @@ measure() {
 ours_sha=$(cat "$lua/common.lua" "$lua/write.lua" | "${cli[@]}" -x script load)
 same_sha=$("${cli[@]}" script load "redis.call('HSET', KEYS[1], unpack(ARGV, 4)) redis.call('SADD', KEYS[3], ARGV[1]) redis.call('SADD', KEYS[4], ARGV[1]) return redis.call('XADD', KEYS[2], '*', 'table', 'bench_orders', 'op', 'c', 'key', ARGV[1], 'version', '1', 'ts', ARGV[2], 'row', ARGV[3])")
 
-# a create as createWithKV sends it: 4 filter bits (existence check 'n': the bits are set, the database is not asked),
+# a create as createWithKV sends it: the key filter's hashes (random: existence check 'n', the database is not asked),
 # no index specs, 8 fields, the event row, the two index keys
-ours=$(measure "${bench[@]}" EVALSHA "$ours_sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" "$t:bloom" "$t:mode" \
-  c "" bench_orders r__rand_int__ n "$t:i:bench_orders:" 4 77 1000 20000 300000 0 8 "${fields[@]}" 0 "$row" \
+ours=$(measure "${bench[@]}" EVALSHA "$ours_sha" 5 "$t:r:bench_orders:r__rand_int__" "$t:stream" "$t:filter" "$t:mode" "$t:bloom" \
+  c "" bench_orders r__rand_int__ n "$t:i:bench_orders:" 4 __rand_int__ 2654435761 1048576 "${F0:-65536}" 0 8 "${fields[@]}" 0 "$row" \
   2 "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW")
 same=$(measure "${bench[@]}" EVALSHA "$same_sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
   "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" r__rand_int__ 1700000000000 "$row" "${fields[@]}" _v 1)

@@ -172,7 +172,7 @@ public final class KvBench {
         Harness.Op base = n -> {
             String pk = "r" + n;
             int shard = keys.shard("bench_orders", pk);
-            long[] bits = keys.filterBits("bench_orders", pk, kv.options().keyFilterBits());
+            long[] hash = keys.filterHash("bench_orders", pk);
             String city = "city-" + (n % 100);
             String status = n % 2 == 0 ? "NEW" : "PAID";
             String customer = "customer-" + (n % 1000);
@@ -182,9 +182,10 @@ public final class KvBench {
             String json = "{\"id\":\"" + pk + "\",\"city\":\"" + city + "\",\"status\":\"" + status + "\",\"customer\":\"" + customer
                     + "\",\"total\":\"19.99\",\"qty\":\"" + qty + "\",\"created_at\":\"" + at + "\",\"note\":\"benchmark row\"}";
             sync.evalsha(write.sha(), ScriptOutputType.MULTI,
-                    new String[] {keys.rowKey(shard, "bench_orders", pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)},
-                    "c", "", "bench_orders", pk, "b", keys.indexPrefix(shard, "bench_orders"), "4", Long.toString(bits[0]), Long.toString(bits[1]),
-                    Long.toString(bits[2]), Long.toString(bits[3]), "0",
+                    new String[] {keys.rowKey(shard, "bench_orders", pk), keys.streamKey(shard), keys.filterKey(shard), keys.modeKey(shard),
+                        keys.bloomKey(shard)},
+                    "c", "", "bench_orders", pk, "b", keys.indexPrefix(shard, "bench_orders"), "4", Long.toString(hash[0]), Long.toString(hash[1]),
+                    Integer.toString(kv.options().keyFilterBits()), Integer.toString(kv.options().keyFilterInitialBits()), "0",
                     "8", "id", pk, "city", city, "status", status, "customer", customer, "total", "19.99", "qty", qty, "created_at", at,
                     "note", "benchmark row", "0", json, "2", keys.indexKey(shard, "bench_orders", "by_city", city),
                     keys.indexKey(shard, "bench_orders", "by_status", status));

@@ -105,6 +105,15 @@ public final class KvKeys {
         return tag(shard) + ":stream";
     }
 
+    /** The key filter of a shard, which grows with the keys it holds (see {@code common.lua}, {@code kv_filter}). */
+    public String filterKey(int shard) {
+        return tag(shard) + ":filter";
+    }
+
+    /**
+     * The fixed-size key filter earlier versions kept per shard: scripts still consult it while it
+     * exists, so that a row created under it and evicted since is still asked for in the database.
+     */
     public String bloomKey(int shard) {
         return tag(shard) + ":bloom";
     }
@@ -204,6 +213,19 @@ public final class KvKeys {
      * so positions derived from it would be correlated with the shard and with each other.)
      */
     public long[] filterBits(String table, String pk, int bitsPerShard) {
+        long[] h = filterHash(table, pk);
+        long[] bits = new long[4];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = (h[0] + i * h[1]) & (bitsPerShard - 1L);
+        }
+        return bits;
+    }
+
+    /**
+     * The two 32-bit hashes a key's filter positions come from ({@code h1 + i * h2} modulo a layer's
+     * size, i = 0..3; h2 is odd): a 64-bit FNV-1a hash with a SplitMix64 finaliser, split in halves.
+     */
+    public long[] filterHash(String table, String pk) {
         long h = 0xcbf29ce484222325L;
         for (byte b : (table + ":" + pk).getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;
@@ -214,12 +236,6 @@ public final class KvKeys {
         h ^= h >>> 27;
         h *= 0x94d049bb133111ebL;
         h ^= h >>> 31;
-        long h1 = h >>> 32;
-        long h2 = (h & 0xffffffffL) | 1;
-        long[] bits = new long[4];
-        for (int i = 0; i < bits.length; i++) {
-            bits[i] = (h1 + i * h2) & (bitsPerShard - 1L);
-        }
-        return bits;
+        return new long[] {h >>> 32, (h & 0xffffffffL) | 1};
     }
 }

@@ -24,6 +24,8 @@ public final class KvOptions {
     public static final int DEFAULT_MAX_VALUE_LENGTH = 1 << 20;
     /** Default size of the per-shard key filter, in bits (128 KiB per shard). */
     public static final int DEFAULT_KEY_FILTER_BITS = 1 << 20;
+    /** Bits of the first layer of each shard's key filter by default (8 KiB; 4,096 keys). */
+    public static final int DEFAULT_KEY_FILTER_INITIAL_BITS = 1 << 16;
     /** Default Redis command timeout. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** Default number of retries of an update or delete that lost a race with another writer. */
@@ -50,6 +52,7 @@ public final class KvOptions {
     private final Duration tombstoneTtl;
     private final int maxValueLength;
     private final int keyFilterBits;
+    private final int keyFilterInitialBits;
     private final CreateCheck createCheck;
     private final Duration commandTimeout;
     private final int conflictRetries;
@@ -64,6 +67,7 @@ public final class KvOptions {
         this.tombstoneTtl = b.tombstoneTtl;
         this.maxValueLength = b.maxValueLength;
         this.keyFilterBits = b.keyFilterBits;
+        this.keyFilterInitialBits = b.keyFilterInitialBits;
         this.createCheck = b.createCheck;
         this.commandTimeout = b.commandTimeout;
         this.conflictRetries = b.conflictRetries;
@@ -84,7 +88,7 @@ public final class KvOptions {
     /** A builder with this object's values. */
     public Builder mutate() {
         return new Builder().namespace(namespace).shards(shards).defaultTtl(defaultTtl).tombstoneTtl(tombstoneTtl)
-                .maxValueLength(maxValueLength).keyFilterBits(keyFilterBits).createCheck(createCheck)
+                .maxValueLength(maxValueLength).keyFilterBits(keyFilterBits).keyFilterInitialBits(keyFilterInitialBits).createCheck(createCheck)
                 .commandTimeout(commandTimeout).conflictRetries(conflictRetries).meterRegistry(meterRegistry)
                 .observationRegistry(observationRegistry).blockingThreads(blockingThreads);
     }
@@ -109,6 +113,12 @@ public final class KvOptions {
         return maxValueLength;
     }
 
+    /** Bits of the first layer of each shard's key filter (see {@link Builder#keyFilterInitialBits}). */
+    public int keyFilterInitialBits() {
+        return keyFilterInitialBits;
+    }
+
+    /** Size of the old fixed key filter per shard, consulted while it exists (see {@link Builder#keyFilterBits}). */
     public int keyFilterBits() {
         return keyFilterBits;
     }
@@ -143,7 +153,7 @@ public final class KvOptions {
     @Override
     public String toString() {
         return "KvOptions[namespace=" + namespace + ", shards=" + shards + ", defaultTtl=" + defaultTtl + ", tombstoneTtl="
-                + tombstoneTtl + ", maxValueLength=" + maxValueLength + ", keyFilterBits=" + keyFilterBits + ", createCheck="
+                + tombstoneTtl + ", maxValueLength=" + maxValueLength + ", keyFilterBits=" + keyFilterBits + ", keyFilterInitialBits=" + keyFilterInitialBits + ", createCheck="
                 + createCheck + ", commandTimeout=" + commandTimeout + ", conflictRetries=" + conflictRetries + "]";
     }
 
@@ -155,6 +165,7 @@ public final class KvOptions {
         private Duration tombstoneTtl = DEFAULT_TOMBSTONE_TTL;
         private int maxValueLength = DEFAULT_MAX_VALUE_LENGTH;
         private int keyFilterBits = DEFAULT_KEY_FILTER_BITS;
+        private int keyFilterInitialBits = DEFAULT_KEY_FILTER_INITIAL_BITS;
         private CreateCheck createCheck = CreateCheck.KEY_FILTER;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private int conflictRetries = DEFAULT_CONFLICT_RETRIES;
@@ -195,7 +206,23 @@ public final class KvOptions {
             return this;
         }
 
-        /** Size of each shard's key filter in bits (a power of two, 1024 to 2^32). */
+        /**
+         * Size in bits (a power of two, at least 1024) of the fixed key filter per shard that versions
+         * before the growing filter kept ({@code {ns:s}:bloom}): scripts consult it while it exists, so
+         * it must stay what those versions used. The filter in use grows with the keys it holds.
+         */
+        /**
+         * Bits of the first layer of each shard's key filter (a power of two, 1024 to 2^26; default
+         * 2^16 = 8 KiB, room for 4,096 keys per shard). The filter adds layers four times larger as
+         * keys come, and a create looks at every layer: set it to about 16 × the keys a shard will
+         * hold (keys / shards) to keep one or two layers. Changing it later makes existing filters
+         * unreadable: it must stay the same for a namespace (like the shard count).
+         */
+        public Builder keyFilterInitialBits(int bits) {
+            this.keyFilterInitialBits = bits;
+            return this;
+        }
+
         public Builder keyFilterBits(int keyFilterBits) {
             this.keyFilterBits = keyFilterBits;
             return this;
@@ -257,6 +284,10 @@ public final class KvOptions {
             positive("commandTimeout", commandTimeout);
             if (maxValueLength < 1) {
                 throw new IllegalArgumentException("KvOptions.maxValueLength must be positive, got " + maxValueLength);
+            }
+            if (keyFilterInitialBits < 1024 || keyFilterInitialBits > (1 << 26) || Integer.bitCount(keyFilterInitialBits) != 1) {
+                throw new IllegalArgumentException("KvOptions.keyFilterInitialBits must be a power of two from 1024 to 2^26, got "
+                        + keyFilterInitialBits);
             }
             if (keyFilterBits < 1024 || Integer.bitCount(keyFilterBits) != 1) {
                 throw new IllegalArgumentException("KvOptions.keyFilterBits must be a power of two >= 1024, got " + keyFilterBits);

@@ -24,6 +24,7 @@ class KvKeysDocTest {
                 generic(keys.streamKey(3)),
                 generic(keys.indexKey(3, "<table>", "<index>", "<values>")),
                 generic(keys.bloomKey(3)),
+                generic(keys.filterKey(3)),
                 generic(keys.expiryKey(3)),
                 generic(keys.modeKey(3)),
                 generic(keys.leaseKey(3, "<group>")),

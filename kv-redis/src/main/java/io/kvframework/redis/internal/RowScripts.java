@@ -123,7 +123,7 @@ final class RowScripts<E> {
         args.add(check.wire());
         args.add(keys.indexPrefix(shard, table));
         if (op == RowOp.CREATE || op == RowOp.SAVE) {
-            addFilterBits(args, pk);
+            addFilter(args, pk);
         } else {
             args.add("0");
         }
@@ -142,7 +142,7 @@ final class RowScripts<E> {
         if (op == RowOp.CREATE) {
             addIndexKeys(args, shard, sets);
         }
-        String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
+        String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.filterKey(shard), keys.modeKey(shard), keys.bloomKey(shard)};
         return WRITE.run(redis(), k, args.toArray(String[]::new));
     }
 
@@ -176,12 +176,14 @@ final class RowScripts<E> {
         return null;
     }
 
-    private void addFilterBits(List<String> args, String pk) {
-        long[] bits = keys.filterBits(table, pk, options.keyFilterBits());
-        args.add(Integer.toString(bits.length));
-        for (long b : bits) {
-            args.add(Long.toString(b));
-        }
+    /** The key's filter hashes, the old fixed filter's size and the first layer's size, counted (see kv_filter in common.lua). */
+    private void addFilter(List<String> args, String pk) {
+        long[] h = keys.filterHash(table, pk);
+        args.add("4");
+        args.add(Long.toString(h[0]));
+        args.add(Long.toString(h[1]));
+        args.add(Integer.toString(options.keyFilterBits()));
+        args.add(Integer.toString(options.keyFilterInitialBits()));
     }
 
     /** A reply of write.lua decoded (the row image only when {@code decodeRow}). */
@@ -247,12 +249,12 @@ final class RowScripts<E> {
         args.add(Long.toString(row.version()));
         args.add(Long.toString(System.currentTimeMillis() + ttl.toMillis()));
         args.add(keys.indexPrefix(shard, table));
-        addFilterBits(args, pk);
+        addFilter(args, pk);
         args.addAll(indexArgs);
         List<String> fields = codec.fieldPairs(row.values());
         args.add(Integer.toString(fields.size() / 2));
         args.addAll(fields);
-        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.bloomKey(shard), keys.modeKey(shard)};
+        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.filterKey(shard), keys.modeKey(shard), keys.bloomKey(shard)};
         return HYDRATE.run(redis(), k, args.toArray(String[]::new));
     }
 

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * is also looked up in the database, where rows that left Redis keep it.
  */
 final class UniqueClaims<E> {
-    static final Script CLAIM = Script.load("claim");
+    static final Script CLAIM = Script.loadRowScript("claim");
     /** How long a claim whose owner row does not show the value is still respected (its writer may be mid-write). */
     static final long CLAIM_GRACE_MILLIS = 10_000;
 
@@ -87,11 +87,13 @@ final class UniqueClaims<E> {
     private void claim(String pk, IndexDefinition index, String enc, Object[] values, List<String> acquired) {
         String claimKey = keys.uniqueKey(table, index.name(), enc);
         int shard = keys.uniqueShard(table, index.name(), enc);
-        String[] k = {claimKey, keys.bloomKey(shard)};
+        String[] k = {claimKey, keys.filterKey(shard), keys.bloomKey(shard)};
         List<String> args = new ArrayList<>(List.of(pk, "claim", ""));
-        for (long bit : keys.filterBits(table + ":" + index.name(), enc, options.keyFilterBits())) {
-            args.add(Long.toString(bit));
-        }
+        long[] h = keys.filterHash(table + ":" + index.name(), enc);
+        args.add(Long.toString(h[0]));
+        args.add(Long.toString(h[1]));
+        args.add(Integer.toString(options.keyFilterBits()));
+        args.add(Integer.toString(options.keyFilterInitialBits()));
         String mode = "claim";
         String previous = "";
         for (int attempt = 0; attempt < 8; attempt++) {

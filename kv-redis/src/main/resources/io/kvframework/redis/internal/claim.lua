@@ -1,6 +1,8 @@
 -- KV Framework: the owner of a unique index value.
--- KEYS[1] claim hash {ns:shard}:u:<table>:<index>:<values> (fields pk, ts), KEYS[2] key filter of that shard
--- ARGV: pk, mode ('claim' | 'takeover' | 'release'), previous owner (takeover only), filter bits...
+-- KEYS[1] claim hash {ns:shard}:u:<table>:<index>:<values> (fields pk, ts), KEYS[2] key filter of that shard,
+-- KEYS[3] that shard's old fixed-size key filter (consulted while it exists)
+-- ARGV: pk, mode ('claim' | 'takeover' | 'release'), previous owner (takeover only), then the value's filter hashes h1, h2
+--       the old filter's size and the first layer's size (none: no filter)
 -- claim:    {'new'} or {'new', 'seen'} (the filter had seen the value before), {'own'} when pk holds
 --           it already, {'taken', owner, age in ms} otherwise.
 -- takeover: replaces the previous owner ARGV[3] by pk only if it still holds the claim.
@@ -25,11 +27,8 @@ end
 if owner then
   return { 'taken', owner, nowMs - tonumber(redis.call('HGET', claimKey, 'ts') or '0') }
 end
-local seen = #ARGV >= 4
-for j = 4, #ARGV do
-  if redis.call('GETBIT', bloomKey, ARGV[j]) == 0 then seen = false end
-  redis.call('SETBIT', bloomKey, ARGV[j], 1)
-end
+local seen = false
+if #ARGV >= 7 then seen = kv_filter(bloomKey, KEYS[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), 'ifnew') end
 redis.call('HSET', claimKey, 'pk', pk, 'ts', nowMs)
 if seen then return { 'new', 'seen' } end
 return { 'new' }

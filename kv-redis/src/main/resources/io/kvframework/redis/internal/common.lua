@@ -49,3 +49,54 @@ local function kv_index_keys(rowKey, prefix, indexes)
   return keys
 end
 
+
+-- The shard's key filter: a Bloom filter that grows with the keys it holds, in one string key.
+-- Bits 0-31 count the keys added; bits 32-33 say whether the fixed-size filter of earlier versions
+-- ({ns:s}:bloom) was looked for (2) and exists (3); layer k = 0, 1, ... holds f0 (KvOptions.keyFilterInitialBits) * 4^k bits right
+-- after layer k - 1 (layer 0 from bit 64) and takes f0 * 4^k / 16 keys (16 bits per key, 4
+-- positions: about 0.25 % false positives per layer); four times larger each, so that few layers are
+-- looked at (with the default 2^16 bits: 1 layer up to 4,096 keys per shard, 4 up to 348,160). A key is added to the newest layer; it may be present when its
+-- 4 positions are set in any layer (or in the old filter, while one exists). Positions come from the
+-- key's two 32-bit hashes h1, h2 (KvKeys.filterHash): h1 + i * h2 modulo the layer's size.
+-- count: 'always' counts the key as added; 'ifnew' counts it only when no layer held it.
+-- Returns whether the key may have been added before.
+local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
+  local head = redis.call('BITFIELD', filterKey, 'GET', 'u32', 0, 'GET', 'u2', 32)
+  local n, flags = head[1], head[2]
+  if flags < 2 then
+    flags = 2 + redis.call('EXISTS', legacyKey)
+    redis.call('BITFIELD', filterKey, 'SET', 'u2', 32, flags)
+  end
+  local layer, cap, total = 0, f0 / 16, f0 / 16
+  while n >= total do layer = layer + 1; cap = cap * 4; total = total + cap end
+  local args, base, size = {}, 64, f0
+  for k = 0, layer do
+    for i = 0, 3 do
+      local offset = base + (h1 + i * h2) % size
+      if k == layer then
+        args[#args + 1] = 'SET'; args[#args + 1] = 'u1'; args[#args + 1] = offset; args[#args + 1] = 1
+      else
+        args[#args + 1] = 'GET'; args[#args + 1] = 'u1'; args[#args + 1] = offset
+      end
+    end
+    base = base + size; size = size * 4
+  end
+  if count == 'always' then
+    args[#args + 1] = 'INCRBY'; args[#args + 1] = 'u32'; args[#args + 1] = 0; args[#args + 1] = 1
+  end
+  local got = redis.call('BITFIELD', filterKey, unpack(args))
+  local maybe = false
+  for k = 0, layer do
+    if got[k * 4 + 1] == 1 and got[k * 4 + 2] == 1 and got[k * 4 + 3] == 1 and got[k * 4 + 4] == 1 then maybe = true end
+  end
+  if not maybe and flags == 3 then
+    local old = {}
+    for i = 0, 3 do
+      old[#old + 1] = 'GET'; old[#old + 1] = 'u1'; old[#old + 1] = (h1 + i * h2) % legacySize
+    end
+    local bits = redis.call('BITFIELD', legacyKey, unpack(old))
+    maybe = bits[1] == 1 and bits[2] == 1 and bits[3] == 1 and bits[4] == 1
+  end
+  if count == 'ifnew' and not maybe then redis.call('BITFIELD', filterKey, 'INCRBY', 'u32', 0, 1) end
+  return maybe
+end

@@ -1,6 +1,7 @@
 -- KV Framework: cache a row read from the database, unless Redis already knows the key.
--- KEYS[1] row hash, KEYS[2] expiry schedule {ns:shard}:expiry, KEYS[3] key filter, KEYS[4] table modes
--- ARGV: table, pk, version, expire-at (epoch ms), index key prefix, filter bits (counted),
+-- KEYS[1] row hash, KEYS[2] expiry schedule {ns:shard}:expiry, KEYS[3] key filter, KEYS[4] table modes,
+-- KEYS[5] the old fixed-size key filter (consulted while it exists)
+-- ARGV: table, pk, version, expire-at (epoch ms), index key prefix, key filter (counted: h1, h2, old filter size, first layer's size),
 --       index specs (counted: name, column count, columns...), field/value pairs (counted)
 -- Returns the version Redis holds afterwards and whether this call wrote it; {-1, 0} when the table
 -- is in database mode or switching (nothing is cached then).
@@ -20,6 +21,6 @@ if current then return { tonumber(current), 0 } end
 if #sets > 0 then redis.call('HSET', rowKey, unpack(sets)) end
 redis.call('HSET', rowKey, '_v', version)
 for _, key in ipairs(kv_index_keys(rowKey, ixprefix, indexes)) do redis.call('SADD', key, pk) end
-for j = 1, #bits do redis.call('SETBIT', bloomKey, bits[j], 1) end
+if #bits == 4 then kv_filter(bloomKey, KEYS[5], tonumber(bits[1]), tonumber(bits[2]), tonumber(bits[3]), tonumber(bits[4]), 'ifnew') end
 redis.call('ZADD', expiryKey, expireAt, tbl .. ':' .. pk .. ':' .. version)
 return { tonumber(version), 1 }

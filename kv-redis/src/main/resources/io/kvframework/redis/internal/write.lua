@@ -3,12 +3,13 @@
 --
 -- KEYS[1] row hash      {ns:shard}:r:<table>:<pk>
 -- KEYS[2] stream shard  {ns:shard}:stream
--- KEYS[3] key filter    {ns:shard}:bloom
+-- KEYS[3] key filter    {ns:shard}:filter (see kv_filter)
 -- KEYS[4] table modes   {ns:shard}:mode
+-- KEYS[5] the fixed-size key filter of earlier versions {ns:shard}:bloom, consulted while it exists
 -- ARGV: op (c|u|s|d), expected version ('' = any; for a create: the version of the key's last delete
 --       that the database remembers, so that its version sequence goes on; for a save: 0 = must not
 --       exist, n = must be at version n), table, pk, create check, index key prefix,
---       then counted lists: filter bits, index specs (name, column count, columns...),
+--       then counted lists: key filter (h1, h2, size of the old fixed filter, first layer's size; creates and saves), index specs (name, column count, columns...),
 --       field/value pairs to set, fields to clear, then (creates) the event's row as JSON or '', then
 --       (creates) the counted index keys of the new row, computed by the client from the fields it sets
 --       (a create then sends no index specs: nothing is read back to find them).
@@ -21,7 +22,7 @@
 local rowKey, streamKey, bloomKey = KEYS[1], KEYS[2], KEYS[3]
 local op, expected, tbl, pk, check, ixprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local indexes, clears
--- filter bits and the fields to set are used straight from ARGV (no copies): where they start and how many
+-- the filter hashes and the fields to set are used straight from ARGV (no copies): where they start and how many
 local bitsFrom, bitCount = 8, tonumber(ARGV[7])
 local i = bitsFrom + bitCount
 indexes, i = kv_indexes(i)
@@ -82,20 +83,11 @@ if op == 'c' then
   if live then return { 'dup', version } end
   if not state[1] and check == 'd' then return { 'check', 0 } end
   if bitCount > 0 then
-    -- set the key's filter bits and learn in the same call whether all were set already
-    local args = {}
-    for j = 0, bitCount - 1 do
-      args[#args + 1] = 'SET'; args[#args + 1] = 'u1'; args[#args + 1] = ARGV[bitsFrom + j]; args[#args + 1] = 1
-    end
-    local old = redis.call('BITFIELD', bloomKey, unpack(args))
-    if not state[1] and check == 'b' then
-      local maybe = true
-      for j = 1, #old do
-        if old[j] == 0 then maybe = false; break end
-      end
-      -- the key may be in the database only: the caller asks it, then writes again (the bits set now are right either way)
-      if maybe then return { 'check', 0 } end
-    end
+    -- add the key to the filter and learn in the same calls whether it may have been there already
+    local maybe = kv_filter(bloomKey, KEYS[5], tonumber(ARGV[bitsFrom]), tonumber(ARGV[bitsFrom + 1]), tonumber(ARGV[bitsFrom + 2]),
+      tonumber(ARGV[bitsFrom + 3]), 'always')
+    -- the key may be in the database only: the caller asks it, then writes again
+    if not state[1] and check == 'b' and maybe then return { 'check', 0 } end
   end
   if expected ~= '' and tonumber(expected) > version then version = tonumber(expected) end
   -- a tombstone goes; a key never seen has nothing to remove

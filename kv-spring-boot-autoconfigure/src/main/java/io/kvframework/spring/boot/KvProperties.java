@@ -25,7 +25,9 @@ public class KvProperties {
     private Duration tombstoneTtl;
     /** Largest serialised row in bytes. */
     private Integer maxValueLength;
-    /** Bits of each shard's key filter (a power of two). */
+    /** Bits of the first layer of each shard's key filter (KvOptions.keyFilterInitialBits). */
+    private Integer keyFilterInitialBits;
+    /** Bits of the fixed key filter earlier versions kept per shard (a power of two), consulted while it exists. */
     private Integer keyFilterBits;
     /** When a create asks the database whether the key exists: when the key filter cannot rule it out, or always. */
     private KvOptions.CreateCheck createCheck;
@@ -62,6 +64,9 @@ public class KvProperties {
         }
         if (keyFilterBits != null) {
             b.keyFilterBits(keyFilterBits);
+        }
+        if (keyFilterInitialBits != null) {
+            b.keyFilterInitialBits(keyFilterInitialBits);
         }
         if (createCheck != null) {
             b.createCheck(createCheck);
@@ -345,6 +350,14 @@ public class KvProperties {
 
     public void setKeyFilterBits(Integer keyFilterBits) {
         this.keyFilterBits = keyFilterBits;
+    }
+
+    public Integer getKeyFilterInitialBits() {
+        return keyFilterInitialBits;
+    }
+
+    public void setKeyFilterInitialBits(Integer keyFilterInitialBits) {
+        this.keyFilterInitialBits = keyFilterInitialBits;
     }
 
     public KvOptions.CreateCheck getCreateCheck() {

@@ -1,0 +1,95 @@
+package io.kvframework.redis;
+
+import static io.kvframework.core.fixtures.Order.ID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvframework.core.DuplicateKeyException;
+import io.kvframework.core.KvRepository;
+import io.kvframework.core.fixtures.Order;
+import io.kvframework.core.fixtures.Order.Status;
+import io.kvframework.testkit.KvTest;
+import io.kvframework.testkit.RedisServer;
+import io.kvframework.testkit.TestNamespace;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key filter grows with the keys it holds, still finds keys of its oldest layers, and still
+ * consults the fixed-size filter of earlier versions while one exists: a create of a key that lives
+ * only in the database is refused in every case.
+ */
+@KvTest
+class KeyFilterIT {
+    KvFixture fx;
+    KvRepository<Order> orders;
+
+    @BeforeEach
+    void setUp(RedisServer redis, DataSource db, TestNamespace ns) {
+        fx = new KvFixture(redis, db, ns, KvOptions.builder().shards(1).keyFilterInitialBits(8192));
+        orders = fx.kv.repository(Order.MODEL);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    private static Order order(String id) {
+        return new Order(id, "Oslo", Status.NEW, new BigDecimal("1.00"), 1, null);
+    }
+
+    private long counted() {
+        return fx.redis.bitfield(fx.kv.keys().filterKey(0), io.lettuce.core.BitFieldArgs.Builder.get(io.lettuce.core.BitFieldArgs.unsigned(32), 0))
+                .get(0);
+    }
+
+    @Test
+    void theFilterGrowsWithTheKeysAndFindsKeysOfItsFirstLayer() {
+        orders.createWithKV(order("k0"));
+        // a first layer of 8,192 bits after the 64-bit header: about 1 KiB for the first 512 keys
+        assertThat(fx.redis.strlen(fx.kv.keys().filterKey(0))).isLessThanOrEqualTo(8 + 1024);
+        List<Order> batch = new ArrayList<>();
+        for (int i = 1; i < 2000; i++) {
+            batch.add(order("k" + i));
+        }
+        orders.createManyWithKV(batch);
+        // a create the filter wrongly called maybe (asked the database, then written) counts twice: about 0.25 %
+        assertThat(counted()).isBetween(2000L, 2020L);
+        // layers of 512 and 2,048 keys: 8,192 + 32,768 bits, never the old 128 KiB
+        long bytes = fx.redis.strlen(fx.kv.keys().filterKey(0));
+        assertThat(bytes).isGreaterThan(8 + 2 * 1024).isLessThanOrEqualTo(8 + 5 * 1024);
+        assertThat(fx.redis.exists(fx.kv.keys().bloomKey(0))).as("the old fixed filter is never made").isZero();
+
+        // keys of the first layer, drained and evicted, are still known: their creates ask the database
+        fx.drain();
+        for (String id : List.of("k0", "k7", "k300")) {
+            fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order(id));
+            assertThatThrownBy(() -> orders.createWithKV(order(id))).isInstanceOf(DuplicateKeyException.class)
+                    .hasMessageContaining("database");
+        }
+    }
+
+    @Test
+    void aRowCreatedUnderTheOldFixedFilterIsStillLookedForInTheDatabase() {
+        // a row an earlier version created and evicted: in the database, in the old filter, not in the new one
+        orders.createWithKV(order("old"));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("old"));
+        fx.redis.del(fx.kv.keys().filterKey(0));
+        int size = fx.kv.options().keyFilterBits();
+        for (long bit : fx.kv.keys().filterBits("orders", "old", size)) {
+            fx.redis.setbit(fx.kv.keys().bloomKey(0), bit, 1);
+        }
+        assertThatThrownBy(() -> orders.createWithKV(order("old"))).isInstanceOf(DuplicateKeyException.class)
+                .hasMessageContaining("database");
+        assertThat(orders.findOneWithKV(ID.eq("old"))).isPresent();
+        // a key neither filter knows is created without asking the database
+        assertThat(orders.createWithKV(order("new")).version()).isEqualTo(1);
+    }
+}
