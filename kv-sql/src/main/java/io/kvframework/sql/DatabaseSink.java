@@ -14,9 +14,6 @@ import io.kvframework.core.sink.SinkBatch;
 import io.kvframework.core.spi.DbRow;
 import io.kvframework.core.support.KeyEncoding;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -30,13 +27,10 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Query;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
  * Writes change events into PostgreSQL or MariaDB: one transaction per batch (or, with several
@@ -62,12 +56,8 @@ public final class DatabaseSink implements ChangeSink {
     private final Map<String, SqlTable<?>> tables = new LinkedHashMap<>();
     private final Map<String, PgBulkUpsert> pgUpserts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ParallelWrites parallel;
-    private final Table<Record> offsets = DSL.table(DSL.name(OFFSETS_TABLE));
-    private final Field<String> namespaceField = DSL.field(DSL.name("namespace"), SQLDataType.VARCHAR(64).notNull());
-    private final Field<String> groupField = DSL.field(DSL.name("group_name"), SQLDataType.VARCHAR(64).notNull());
-    private final Field<Integer> shardField = DSL.field(DSL.name("shard"), SQLDataType.INTEGER.notNull());
-    private final Field<String> lastIdField = DSL.field(DSL.name("last_id"), SQLDataType.VARCHAR(42).notNull());
-    private final Field<Long> fenceField = DSL.field(DSL.name("fence"), SQLDataType.BIGINT.notNull());
+    private final ShardOffsets offsets;
+    private final WatchedConnections watched;
 
     /** A sink writing the changes of key namespace {@code namespace}, read by consumer group {@code group}, on one connection at a time. */
     public DatabaseSink(DataSource dataSource, SqlDialect dialect, String namespace, String group, List<EntityModel<?>> models) {
@@ -86,7 +76,9 @@ public final class DatabaseSink implements ChangeSink {
         this.dialect = dialect;
         this.namespace = namespace;
         this.group = group;
-        this.dsl = DSL.using(new WatchedConnections(dataSource), SqlDatabase.jooq(dialect), new Settings().withExecuteLogging(false));
+        this.watched = new WatchedConnections(dataSource);
+        this.dsl = DSL.using(watched, SqlDatabase.jooq(dialect), new Settings().withExecuteLogging(false));
+        this.offsets = new ShardOffsets(dialect, namespace, group);
         for (EntityModel<?> model : models) {
             tables.put(model.table(), new SqlTable<>(model, dialect));
         }
@@ -102,8 +94,7 @@ public final class DatabaseSink implements ChangeSink {
         for (SqlTable<?> t : tables.values()) {
             t.createTable(dsl).forEach(Query::execute);
         }
-        dsl.createTableIfNotExists(offsets).columns(namespaceField, groupField, shardField, lastIdField, fenceField)
-                .constraints(DSL.constraint(DSL.name("pk_" + OFFSETS_TABLE)).primaryKey(namespaceField, groupField, shardField)).execute();
+        offsets.createTable(dsl);
         Tombstones.createTable(dsl);
     }
 
@@ -159,22 +150,7 @@ public final class DatabaseSink implements ChangeSink {
 
     @Override
     public Optional<String> claim(int shard, long fence) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            Record existing = tx.select(lastIdField, fenceField).from(offsets).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard))
-                    .forUpdate().fetchOne();
-            if (existing == null) {
-                tx.insertInto(offsets, namespaceField, groupField, shardField, lastIdField, fenceField).values(namespace, group, shard, "0-0", fence)
-                        .execute();
-                return Optional.<String>empty();
-            }
-            if (existing.get(fenceField) > fence) {
-                throw new FencedException("shard " + shard + " is fenced at " + existing.get(fenceField) + " > " + fence);
-            }
-            tx.update(offsets).set(fenceField, fence).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard)).execute();
-            String last = existing.get(lastIdField);
-            return "0-0".equals(last) ? Optional.<String>empty() : Optional.of(last);
-        });
+        return offsets.claim(dsl, shard, fence);
     }
 
     @Override
@@ -202,15 +178,7 @@ public final class DatabaseSink implements ChangeSink {
             for (Map.Entry<String, List<ShardEvent>> e : byTable.entrySet()) {
                 apply(tx, tables.get(e.getKey()), e.getValue());
             }
-            if (!batch.positions().isEmpty()) {
-                Set<Integer> moved = dialect == SqlDialect.POSTGRES ? jdbc(tx, "update " + OFFSETS_TABLE, c -> pgOffsets(c, batch.positions()))
-                        : jooqOffsets(tx, batch.positions());
-                for (Integer shard : batch.positions().keySet()) {
-                    if (!moved.contains(shard)) {
-                        throw new FencedException("shard " + shard + " has a newer owner than fence " + batch.positions().get(shard).fence());
-                    }
-                }
-            }
+            offsets.move(tx, batch.positions());
         });
     }
 
@@ -218,7 +186,7 @@ public final class DatabaseSink implements ChangeSink {
      * Runs plain JDBC on the transaction's connection; a failure keeps the database's own message
      * (it names the constraint or value refused, and dead letters show it), as jOOQ's do.
      */
-    private static <T> T jdbc(DSLContext tx, String sql, org.jooq.ConnectionCallable<T> call) {
+    static <T> T jdbc(DSLContext tx, String sql, org.jooq.ConnectionCallable<T> call) {
         return tx.connectionResult(c -> {
             try {
                 return call.run(c);
@@ -226,52 +194,6 @@ public final class DatabaseSink implements ChangeSink {
                 throw new org.jooq.exception.DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
             }
         });
-    }
-
-    /** Moves the shards' positions in one statement; returns the shards whose fence matched. */
-    private Set<Integer> pgOffsets(Connection c, Map<Integer, SinkBatch.Position> positions) throws SQLException {
-        Integer[] shards = positions.keySet().toArray(Integer[]::new);
-        String[] ids = new String[shards.length];
-        Long[] fences = new Long[shards.length];
-        for (int i = 0; i < shards.length; i++) {
-            ids[i] = positions.get(shards[i]).lastEntryId();
-            fences[i] = positions.get(shards[i]).fence();
-        }
-        Set<Integer> moved = new HashSet<>();
-        try (PreparedStatement st = c.prepareStatement("update \"" + OFFSETS_TABLE + "\" o set \"last_id\" = v.last_id"
-                + " from unnest(?::int4[], ?::text[], ?::int8[]) as v(shard, last_id, fence) where o.\"namespace\" = ? and o.\"group_name\" = ?"
-                + " and o.\"shard\" = v.shard and o.\"fence\" = v.fence returning o.\"shard\"")) {
-            st.setArray(1, c.createArrayOf("int4", shards));
-            st.setArray(2, c.createArrayOf("text", ids));
-            st.setArray(3, c.createArrayOf("int8", fences));
-            st.setString(4, namespace);
-            st.setString(5, group);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    moved.add(rs.getInt(1));
-                }
-            }
-        }
-        return moved;
-    }
-
-    private Set<Integer> jooqOffsets(DSLContext tx, Map<Integer, SinkBatch.Position> positions) {
-        List<Query> updates = new ArrayList<>();
-        List<Integer> shards = new ArrayList<>();
-        for (Map.Entry<Integer, SinkBatch.Position> p : positions.entrySet()) {
-            updates.add(tx.update(offsets).set(lastIdField, p.getValue().lastEntryId())
-                    .where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(p.getKey()))
-                    .and(fenceField.eq(p.getValue().fence())));
-            shards.add(p.getKey());
-        }
-        int[] counts = tx.batch(updates).execute();
-        Set<Integer> moved = new HashSet<>();
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0) {
-                moved.add(shards.get(i));
-            }
-        }
-        return moved;
     }
 
     /**
@@ -409,8 +331,7 @@ public final class DatabaseSink implements ChangeSink {
 
     /** The last entry id applied for a shard, or empty. */
     public Optional<String> committed(int shard) {
-        return dsl.select(lastIdField).from(offsets).where(namespaceField.eq(namespace)).and(groupField.eq(group)).and(shardField.eq(shard)).fetchOptional(lastIdField)
-                .filter(id -> !id.equals("0-0"));
+        return offsets.committed(dsl, shard);
     }
 
     DSLContext dsl() {
@@ -426,46 +347,8 @@ public final class DatabaseSink implements ChangeSink {
         return tables.get(name);
     }
 
-    /** Threads waiting for a connection now → since when (the worker and the maintenance thread may both wait). */
-    private final Map<Thread, Long> acquiring = new java.util.concurrent.ConcurrentHashMap<>();
-
     @Override
     public long unreachableMillis() {
-        long oldest = acquiring.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        return oldest == 0 ? 0 : System.currentTimeMillis() - oldest;
-    }
-
-    /**
-     * The DataSource's connections, with the time spent waiting for one recorded: a pool waits up
-     * to its connection timeout (HikariCP: 30 s by default) while the database is unreachable, and
-     * health must say so meanwhile, not only when the wait fails.
-     */
-    private final class WatchedConnections implements org.jooq.ConnectionProvider {
-        private final DataSource dataSource;
-
-        WatchedConnections(DataSource dataSource) {
-            this.dataSource = dataSource;
-        }
-
-        @Override
-        public java.sql.Connection acquire() {
-            acquiring.put(Thread.currentThread(), System.currentTimeMillis());
-            try {
-                return dataSource.getConnection();
-            } catch (java.sql.SQLException e) {
-                throw new org.jooq.exception.DataAccessException("Error getting connection from data source " + dataSource, e);
-            } finally {
-                acquiring.remove(Thread.currentThread());
-            }
-        }
-
-        @Override
-        public void release(java.sql.Connection connection) {
-            try {
-                connection.close();
-            } catch (java.sql.SQLException e) {
-                throw new org.jooq.exception.DataAccessException("Error closing connection " + connection, e);
-            }
-        }
+        return watched.waitingMillis();
     }
 }

@@ -80,136 +80,8 @@ public class KvProperties {
         return b;
     }
 
-    /** Settings of a stream engine (the drainer's, the bridge's). */
-    public static class Engine {
-        /** Whether the component runs in this application. */
-        private boolean enabled;
-        /** This instance's name in the consumer group (default: host name and a random suffix). */
-        private String instanceId;
-        /** Entries per batch over all owned shards. */
-        private Integer batchSize;
-        /** Batches in flight to the sink while the next ones are read (1: one at a time). */
-        private Integer maxInFlightBatches;
-        /** Pause between reads while the streams are empty. */
-        private Duration pollInterval;
-        /** How long a shard lease lasts without renewal. */
-        private Duration leaseTtl;
-        /** How often leases are renewed (less than a third of leaseTtl). */
-        private Duration leaseRenewInterval;
-        /** First pause after a failed write. */
-        private Duration retryInitial;
-        /** Longest pause between retries. */
-        private Duration retryMax;
-        /** How often streams are trimmed and lag is measured. */
-        private Duration maintenanceInterval;
-        /** A shard without progress for this long makes health DOWN (stalled). */
-        private Duration stallTimeout;
-        /** An oldest unacknowledged entry older than this makes health DEGRADED (lagging). */
-        private Duration lagThreshold;
-
-        Engine(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getInstanceId() {
-            return instanceId;
-        }
-
-        public void setInstanceId(String instanceId) {
-            this.instanceId = instanceId;
-        }
-
-        public Integer getBatchSize() {
-            return batchSize;
-        }
-
-        public void setBatchSize(Integer batchSize) {
-            this.batchSize = batchSize;
-        }
-
-        public Integer getMaxInFlightBatches() {
-            return maxInFlightBatches;
-        }
-
-        public void setMaxInFlightBatches(Integer maxInFlightBatches) {
-            this.maxInFlightBatches = maxInFlightBatches;
-        }
-
-        public Duration getPollInterval() {
-            return pollInterval;
-        }
-
-        public void setPollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-        }
-
-        public Duration getLeaseTtl() {
-            return leaseTtl;
-        }
-
-        public void setLeaseTtl(Duration leaseTtl) {
-            this.leaseTtl = leaseTtl;
-        }
-
-        public Duration getLeaseRenewInterval() {
-            return leaseRenewInterval;
-        }
-
-        public void setLeaseRenewInterval(Duration leaseRenewInterval) {
-            this.leaseRenewInterval = leaseRenewInterval;
-        }
-
-        public Duration getRetryInitial() {
-            return retryInitial;
-        }
-
-        public void setRetryInitial(Duration retryInitial) {
-            this.retryInitial = retryInitial;
-        }
-
-        public Duration getRetryMax() {
-            return retryMax;
-        }
-
-        public void setRetryMax(Duration retryMax) {
-            this.retryMax = retryMax;
-        }
-
-        public Duration getMaintenanceInterval() {
-            return maintenanceInterval;
-        }
-
-        public void setMaintenanceInterval(Duration maintenanceInterval) {
-            this.maintenanceInterval = maintenanceInterval;
-        }
-
-        public Duration getStallTimeout() {
-            return stallTimeout;
-        }
-
-        public void setStallTimeout(Duration stallTimeout) {
-            this.stallTimeout = stallTimeout;
-        }
-
-        public Duration getLagThreshold() {
-            return lagThreshold;
-        }
-
-        public void setLagThreshold(Duration lagThreshold) {
-            this.lagThreshold = lagThreshold;
-        }
-    }
-
     /** The embedded drainer: on by default when the application has a DataSource. */
-    public static class Drainer extends Engine {
+    public static class Drainer extends KvEngineProperties {
         /** Create the entity tables and the drainer's own tables at start when missing. */
         private boolean createTables;
         /** Keep entries for the Kafka bridge's group too (set when a bridge runs anywhere). */
@@ -257,7 +129,7 @@ public class KvProperties {
     }
 
     /** The Kafka bridge: off unless enabled. */
-    public static class Bridge extends Engine {
+    public static class Bridge extends KvEngineProperties {
         /** Kafka bootstrap servers. */
         private String bootstrapServers;
         /** Topic of each table; {table} is replaced by the table name. */

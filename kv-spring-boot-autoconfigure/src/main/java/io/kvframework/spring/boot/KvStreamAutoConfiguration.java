@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Configuration;
 public class KvStreamAutoConfiguration {
 
     /** Engine options of a group from the {@code kv.drainer.*} or {@code kv.bridge.*} settings. */
-    static EngineOptions.Builder engineOptions(String group, KvProperties.Engine e) {
+    static EngineOptions.Builder engineOptions(String group, KvEngineProperties e) {
         EngineOptions.Builder b = EngineOptions.builder(group);
         if (e.getInstanceId() != null) {
             b.instanceId(e.getInstanceId());
