@@ -138,7 +138,7 @@ final class DrainBench {
                 .engineOptions(EngineOptions.builder(Drainer.GROUP).instanceId(instance).batchSize(2000).build()).build().start();
     }
 
-    /** Write-to-commit lag at a fixed write rate (creates from 8 paced threads), one drainer, the default shards. */
+    /** Write-to-commit lag at a fixed write rate (creates from paced threads), one drainer, the default shards. */
     Map<String, Object> lagAt(int rate) throws Exception {
         Lag lag = lag(rate, KvOptions.DEFAULT_SHARDS, 1, Duration.ofSeconds(quick ? 4 : 15));
         Map<String, Object> row = Results.row("write-to-commit lag at " + rate + " writes/s (achieved " + Math.round(lag.achieved()) + "/s)",
@@ -210,10 +210,11 @@ final class DrainBench {
                 sorted.length);
     }
 
-    /** Creates at a fixed rate from 8 paced threads for {@code duration}; returns the achieved rate. */
+    /** Creates at a fixed rate from paced threads (8, or one per 1,000 writes/s up to 32) for {@code duration}; returns the achieved rate. */
     private static double write(KvRepository<BenchOrder> repo, int rate, Duration duration, String prefix) throws InterruptedException {
         {
-            int threads = 8;
+            // enough paced writers for the rate (a blocking create takes about 0.5-1 ms here)
+            int threads = Math.min(32, Math.max(8, rate / 1000));
             AtomicLong written = new AtomicLong();
             AtomicLong late = new AtomicLong();
             long start = System.nanoTime();
