@@ -24,6 +24,22 @@ class EnvelopeAndDdlTest {
     }
 
     @Test
+    void theEnvelopeCopiesTheRowTextAndSaysWhatJacksonsTreeSays() throws Exception {
+        // a stream entry's row as write.lua's cjson writes it ("\/" for "/") and as the client writes it
+        for (String row : new String[] {"{\"id\":\"t\\/1\",\"note\":\"\u00e9 \\\" \\u0001\"}", "{\"id\":\"t-1\"}", "{}"}) {
+            for (String op : new String[] {"c", "u", "d"}) {
+                ChangeEvent read = ChangeEvent.fromStreamEntry(Map.of("table", "trades", "op", op, "key", "t%2F\"1", "version", "2",
+                        "ts", "5", "row", row));
+                byte[] copied = ChangeEnvelope.toJson(read);
+                assertThat(new String(copied, StandardCharsets.UTF_8)).contains(row);
+                assertThat(io.kvframework.core.support.JsonMapper.MAPPER.readTree(copied))
+                        .isEqualTo(io.kvframework.core.support.JsonMapper.MAPPER.readTree(ChangeEnvelope.toJsonTree(read)));
+                assertThat(ChangeEnvelope.fromJson(copied)).isEqualTo(read);
+            }
+        }
+    }
+
+    @Test
     void whatIsNotAnEnvelopeIsRefused() {
         assertThatThrownBy(() -> ChangeEnvelope.fromJson("[1]".getBytes(StandardCharsets.UTF_8))).isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("not a KV change envelope");

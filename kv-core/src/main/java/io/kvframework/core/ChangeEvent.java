@@ -1,8 +1,8 @@
 package io.kvframework.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.kvframework.core.support.JsonMapper;
+import io.kvframework.core.support.StreamRow;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,11 +49,9 @@ public record ChangeEvent(String table, Op op, String key, long version, long ti
         }
     }
 
-    private static final TypeReference<LinkedHashMap<String, String>> ROW = new TypeReference<>() {
-    };
-
     public ChangeEvent {
-        row = Collections.unmodifiableMap(new LinkedHashMap<>(row));
+        // a row read from a stream entry stays as its JSON text until a value is asked for (it is immutable)
+        row = row instanceof StreamRow ? row : Collections.unmodifiableMap(new LinkedHashMap<>(row));
     }
 
     /**
@@ -73,17 +71,7 @@ public record ChangeEvent(String table, Op op, String key, long version, long ti
         if (version < 1) {
             throw new InvalidValueException("stream entry has version " + version + "; versions start at 1");
         }
-        String json = required(fields, "row");
-        Map<String, String> row;
-        try {
-            row = JsonMapper.MAPPER.readValue(json, ROW);
-        } catch (JsonProcessingException e) {
-            throw new InvalidValueException("stream entry row is not a JSON object of strings: " + e.getOriginalMessage(), e);
-        }
-        if (row == null) {
-            throw new InvalidValueException("stream entry row is null");
-        }
-        return new ChangeEvent(table, op, key, version, ts, row);
+        return new ChangeEvent(table, op, key, version, ts, StreamRow.of(required(fields, "row")));
     }
 
     /** The stream entry fields of this event. */
@@ -94,12 +82,23 @@ public record ChangeEvent(String table, Op op, String key, long version, long ti
         fields.put("key", key);
         fields.put("version", Long.toString(version));
         fields.put("ts", Long.toString(timestampMillis));
+        fields.put("row", rowJson());
+        return fields;
+    }
+
+    /**
+     * The row as a JSON object of strings: the stream entry's own text when the event was read from
+     * one (copied, not rebuilt), otherwise written from {@link #row()}.
+     */
+    public String rowJson() {
+        if (row instanceof StreamRow stream) {
+            return stream.json();
+        }
         try {
-            fields.put("row", JsonMapper.MAPPER.writeValueAsString(row));
+            return JsonMapper.MAPPER.writeValueAsString(row);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return fields;
     }
 
     /**

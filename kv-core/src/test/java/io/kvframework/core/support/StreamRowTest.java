@@ -1,0 +1,59 @@
+package io.kvframework.core.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvframework.core.ChangeEvent;
+import io.kvframework.core.InvalidValueException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A stream entry's row kept as its JSON text: checked at once, read on demand, copied verbatim. */
+class StreamRowTest {
+    @Test
+    void anObjectOfStringsIsKeptAsItsTextAndReadWhenAsked() {
+        String json = "{\"id\":\"o\\\"1\",\"note\":\"a\\/b \\u00e9 \\ud83d\\ude00\",\"empty\":\"\"}";
+        Map<String, String> row = StreamRow.of(json);
+        assertThat(row).isInstanceOf(StreamRow.class);
+        assertThat(((StreamRow) row).json()).isSameAs(json);
+        assertThat(row).containsExactly(Map.entry("id", "o\"1"), Map.entry("note", "a/b \u00e9 \ud83d\ude00"), Map.entry("empty", ""));
+        assertThat(row.get("missing")).isNull();
+        assertThatThrownBy(() -> row.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void otherShapesJacksonReadsAsStringsAreReadAtOnceAsBefore() {
+        Map<String, String> row = StreamRow.of("{\"n\":1,\"b\":true,\"z\":null}");
+        assertThat(row).isNotInstanceOf(StreamRow.class);
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("n", "1");
+        expected.put("b", "true");
+        expected.put("z", null);
+        assertThat(row).isEqualTo(expected);
+        // text after the object: not copied verbatim anywhere, read as before
+        assertThat(StreamRow.of("{\"a\":\"b\"} trailing")).isNotInstanceOf(StreamRow.class).containsEntry("a", "b");
+    }
+
+    @Test
+    void textThatIsNoObjectOfStringsIsRefused() {
+        for (String bad : new String[] {"{", "[1]", "{\"a\":{\"b\":\"c\"}}", "{\"a\":\"\\q\"}", "{\"a\":\"tab\there\"}", "\"x\""}) {
+            assertThatThrownBy(() -> StreamRow.of(bad).size()).as(bad).isInstanceOf(InvalidValueException.class);
+        }
+        assertThatThrownBy(() -> StreamRow.of("null")).isInstanceOf(InvalidValueException.class).hasMessageContaining("null");
+    }
+
+    @Test
+    void eventsReadFromAStreamGiveTheirRowTextBackAndEqualEventsBuiltFromMaps() throws Exception {
+        Map<String, String> fields = Map.of("table", "orders", "op", "u", "key", "o1", "version", "3", "ts", "1700000000000",
+                "row", "{\"id\":\"o1\",\"city\":\"Oslo\"}");
+        ChangeEvent read = ChangeEvent.fromStreamEntry(fields);
+        assertThat(read.rowJson()).isEqualTo("{\"id\":\"o1\",\"city\":\"Oslo\"}");
+        assertThat(read.toStreamEntry()).isEqualTo(fields);
+        ChangeEvent built = new ChangeEvent("orders", ChangeEvent.Op.UPDATE, "o1", 3, 1_700_000_000_000L,
+                new LinkedHashMap<>(Map.of("id", "o1", "city", "Oslo")));
+        assertThat(read).isEqualTo(built);
+        assertThat(read.hashCode()).isEqualTo(built.hashCode());
+        assertThat(JsonMapper.MAPPER.readTree(built.rowJson())).isEqualTo(JsonMapper.MAPPER.readTree(read.rowJson()));
+    }
+}
