@@ -127,7 +127,9 @@ public final class KvBench {
             new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
             KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
             SdOrderRepository sd = spring.repository();
-            RedisClient raw = RedisClient.create(redis.redisUri());
+            // the raw baseline runs with the same Lettuce resources as KvClient (no per-command latency histograms)
+            io.lettuce.core.resource.ClientResources rawResources = KvClient.clientResources();
+            RedisClient raw = RedisClient.create(rawResources, redis.redisUri());
             try (StatefulRedisConnection<String, String> connection = raw.connect()) {
                 RedisCommands<String, String> sync = connection.sync();
                 runs.probe(sync);
@@ -159,6 +161,7 @@ public final class KvBench {
             } finally {
                 runs.probe(null);
                 raw.shutdown();
+                rawResources.shutdown();
             }
         }
     }

@@ -12,6 +12,8 @@ import io.kvframework.redis.internal.ObservedKvRepository;
 import io.kvframework.redis.internal.RedisKvAsyncRepository;
 import io.kvframework.redis.internal.RedisKvRepository;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
@@ -76,15 +78,23 @@ public final class KvClient implements AutoCloseable {
             this.connection = b.connection;
             this.ownsConnection = false;
         } else if (b.clusterUris != null) {
-            RedisClusterClient client = RedisClusterClient.create(b.clusterUris);
+            ClientResources resources = clientResources();
+            RedisClusterClient client = RedisClusterClient.create(resources, b.clusterUris);
             client.setOptions(clusterClientOptions());
-            this.redisClient = client::shutdown;
+            this.redisClient = () -> {
+                client.shutdown();
+                resources.shutdown();
+            };
             this.connection = connect(() -> client.connect(), b.clusterUris.toString());
             this.ownsConnection = true;
         } else {
-            RedisClient client = RedisClient.create(b.redisUri);
+            ClientResources resources = clientResources();
+            RedisClient client = RedisClient.create(resources, b.redisUri);
             client.setOptions(clientOptions());
-            this.redisClient = client::shutdown;
+            this.redisClient = () -> {
+                client.shutdown();
+                resources.shutdown();
+            };
             this.connection = connect(client::connect, b.redisUri.toString());
             this.ownsConnection = true;
         }
@@ -123,6 +133,16 @@ public final class KvClient implements AutoCloseable {
     public static ClientOptions clientOptions() {
         return ClientOptions.builder().autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .replayFilter(KvClient::notReplayed).build();
+    }
+
+    /**
+     * The Lettuce resources of the clients KvClient opens: Lettuce's defaults, except that its
+     * per-command latency histograms are off (Lettuce turns them on whenever HdrHistogram and
+     * LatencyUtils are on the class path, as Micrometer puts them; they cost its single I/O thread
+     * CPU on every command, and KvClient's own meters measure the operations).
+     */
+    public static ClientResources clientResources() {
+        return ClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
     }
 
     /** {@link #clientOptions()} for Redis Cluster clients. */
