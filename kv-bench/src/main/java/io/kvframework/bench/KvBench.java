@@ -83,6 +83,7 @@ public final class KvBench {
             section("drain", () -> {
                 DrainBench drain = new DrainBench(quick);
                 add(drain.throughput());
+                add(drain.throughputMariaDb());
                 for (int rate : quick ? new int[] {5000, 20000} : new int[] {1000, 5000, 10000, 20000}) {
                     add(drain.lagAt(rate));
                 }

@@ -35,8 +35,8 @@ import org.jooq.impl.DSL;
 /**
  * Writes change events into PostgreSQL or MariaDB: one transaction per batch (or, with several
  * connections, per share of the batch's shards); per table one version-guarded upsert of many rows
- * (PostgreSQL: {@link PgBulkUpsert}, one prepared statement of arrays; MariaDB: a multi-row insert
- * per chunk under the 65,535 bind-parameter limit) and version-guarded deletes; and, in the same
+ * (PostgreSQL: {@link PgBulkUpsert}, one prepared statement of arrays; MariaDB: {@link MariaBulkUpsert},
+ * prepared multi-row inserts of up to 500 rows) and version-guarded deletes; and, in the same
  * transaction, the last applied stream entry id of each shard in {@code kv_drainer_offsets}, checked
  * against the lease's fencing token. Offsets, fences
  * and remembered deletes are kept per key namespace, so applications with different namespaces may
@@ -47,7 +47,6 @@ public final class DatabaseSink implements ChangeSink {
     public static final String OFFSETS_TABLE = "kv_drainer_offsets";
     /** The drainer's table of applied deletes, so that no older event can bring a deleted row back. */
     public static final String TOMBSTONES_TABLE = Tombstones.TABLE;
-    private static final int MAX_BIND_PARAMETERS = 60_000;
 
     private final DSLContext dsl;
     private final SqlDialect dialect;
@@ -55,6 +54,7 @@ public final class DatabaseSink implements ChangeSink {
     private final String namespace;
     private final Map<String, SqlTable<?>> tables = new LinkedHashMap<>();
     private final Map<String, PgBulkUpsert> pgUpserts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, MariaBulkUpsert> mariaUpserts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ParallelWrites parallel;
     private final ShardOffsets offsets;
     private final WatchedConnections watched;
@@ -252,10 +252,12 @@ public final class DatabaseSink implements ChangeSink {
         for (ShardEvent e : upsertsByHash.values()) {
             upserts.add(new DbRow(decode(model, e.event()), e.event().version()));
         }
-        int perStatement = Math.max(1, MAX_BIND_PARAMETERS / (model.columns().size() + 1));
-        for (int i = 0; i < upserts.size(); i += perStatement) {
-            table.upsert(tx, upserts.subList(i, Math.min(upserts.size(), i + perStatement))).execute();
-        }
+        MariaBulkUpsert bulk = mariaUpserts.computeIfAbsent(name, n -> new MariaBulkUpsert(table));
+        // the statement's text holds hundreds of rows of placeholders: errors name it shortly
+        jdbc(tx, "insert into `" + name + "` (…) values (…) × " + upserts.size() + " on duplicate key update …", c -> {
+            bulk.execute(c, upserts);
+            return null;
+        });
     }
 
     @Override

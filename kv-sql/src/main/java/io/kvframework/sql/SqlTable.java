@@ -240,55 +240,6 @@ public final class SqlTable<E> {
         return new DbRow(values, r.get(fields.size(), Long.class));
     }
 
-    /**
-     * One multi-row upsert that never moves a row to an older version: PostgreSQL
-     * {@code INSERT ... ON CONFLICT (key) DO UPDATE SET ... WHERE stored.version < excluded.version},
-     * MariaDB {@code INSERT ... ON DUPLICATE KEY UPDATE col = IF(version < VALUES(version), VALUES(col), col), ...,
-     * version = GREATEST(version, VALUES(version))}. Rows must have distinct keys.
-     */
-    public Query upsert(DSLContext dsl, List<DbRow> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("upsert of no rows");
-        }
-        List<Field<?>> all = new ArrayList<>(fields);
-        all.add(version);
-        var insert = dsl.insertInto(table, all);
-        for (DbRow row : rows) {
-            List<Object> values = new ArrayList<>(all.size());
-            for (int i = 0; i < fields.size(); i++) {
-                values.add(toSql(model.columns().get(i), row.values()[i]));
-            }
-            values.add(row.version());
-            insert = insert.values(values);
-        }
-        List<Field<Object>> keyFields = model.key().stream().map(this::field).toList();
-        if (dialect == SqlDialect.POSTGRES) {
-            Map<Field<?>, Object> set = new LinkedHashMap<>();
-            for (Field<Object> f : fields) {
-                if (!keyFields.contains(f)) {
-                    set.put(f, DSL.excluded(f));
-                }
-            }
-            set.put(version, DSL.excluded(version));
-            Field<Long> stored = DSL.field(DSL.name(model.table(), VERSION), SQLDataType.BIGINT);
-            return insert.onConflict(keyFields).doUpdate().set(set).where(stored.lt(DSL.excluded(version)));
-        }
-        Map<Field<?>, Object> set = new LinkedHashMap<>();
-        org.jooq.Condition newer = version.lt(incoming(version));
-        for (Field<Object> f : fields) {
-            if (!keyFields.contains(f)) {
-                set.put(f, DSL.when(newer, incoming(f)).otherwise(f));
-            }
-        }
-        // MariaDB applies assignments left to right: the version must change last
-        set.put(version, DSL.greatest(version, incoming(version)));
-        return insert.onDuplicateKeyUpdate().set(set);
-    }
-
-    private static <T> Field<T> incoming(Field<T> f) {
-        return DSL.field("values({0})", f.getDataType(), f);
-    }
-
     /** A plain INSERT of one row at {@code version} (database mode). */
     public Query insert(DSLContext dsl, Object[] values, long rowVersion) {
         List<Field<?>> all = new ArrayList<>(fields);
