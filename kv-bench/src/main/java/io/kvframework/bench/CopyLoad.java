@@ -9,9 +9,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -41,25 +38,7 @@ final class CopyLoad {
         String key = String.join(", ", model.key().stream().map(c -> "\"" + c.name() + "\"").toList());
         String upsert = "insert into \"" + target + "\" (" + cols + ") select " + cols + " from kv_copy on conflict (" + key
                 + ") do update set " + String.join(", ", sets) + " where \"" + target + "\".\"version\" < excluded.\"version\"";
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> parts = new ArrayList<>();
-            int per = (rows.size() + connections - 1) / connections;
-            for (int p = 0; p < connections; p++) {
-                List<DbRow> mine = rows.subList(Math.min(rows.size(), p * per), Math.min(rows.size(), (p + 1) * per));
-                parts.add(pool.submit(() -> {
-                    load(ds, table, target, mine, chunk, cols, upsert);
-                    return null;
-                }));
-            }
-            for (Future<?> f : parts) {
-                f.get();
-            }
-            return rows.size() / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
+        return ParallelLoad.rowsPerSecond(rows, connections, mine -> load(ds, table, target, mine, chunk, cols, upsert));
     }
 
     private static <E> void load(DataSource ds, SqlTable<E> table, String target, List<DbRow> rows, int chunk, String cols, String upsert)

@@ -7,9 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /**
@@ -25,25 +22,7 @@ final class MariaLoad {
     /** Loads {@code rows} into {@code target} (a table like the entity's); returns rows per second. */
     static <E> double rowsPerSecond(DataSource ds, SqlTable<E> table, String target, List<DbRow> rows, int chunk, int perStatement,
             int connections) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> parts = new ArrayList<>();
-            int per = (rows.size() + connections - 1) / connections;
-            for (int p = 0; p < connections; p++) {
-                List<DbRow> mine = rows.subList(Math.min(rows.size(), p * per), Math.min(rows.size(), (p + 1) * per));
-                parts.add(pool.submit(() -> {
-                    load(ds, table, target, mine, chunk, perStatement);
-                    return null;
-                }));
-            }
-            for (Future<?> f : parts) {
-                f.get();
-            }
-            return rows.size() / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
+        return ParallelLoad.rowsPerSecond(rows, connections, mine -> load(ds, table, target, mine, chunk, perStatement));
     }
 
     static <E> String upsert(SqlTable<E> table, String target, int rowCount) {
