@@ -215,8 +215,8 @@ public final class KvOptions {
          * Bits of the first layer of each shard's key filter (a power of two, 1024 to 2^26; default
          * 2^16 = 8 KiB, room for 4,096 keys per shard). The filter adds layers four times larger as
          * keys come, and a create looks at every layer: set it to about 16 × the keys a shard will
-         * hold (keys / shards) to keep one or two layers. Changing it later makes existing filters
-         * unreadable: it must stay the same for a namespace (like the shard count).
+         * hold (keys / shards) to keep one or two layers. It applies to filters made from then on: a
+         * filter records the size it was made with, and keeps it.
          */
         public Builder keyFilterInitialBits(int bits) {
             this.keyFilterInitialBits = bits;

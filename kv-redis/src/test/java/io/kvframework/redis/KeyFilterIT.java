@@ -76,6 +76,28 @@ class KeyFilterIT {
     }
 
     @Test
+    void aFilterKeepsTheLayerSizeItWasMadeWithWhenTheOptionChanges(RedisServer redis, DataSource db) {
+        List<Order> batch = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            batch.add(order("s" + i));
+        }
+        orders.createManyWithKV(batch);
+        fx.drain();
+        // the application restarts with a larger first layer on the same namespace
+        try (KvClient bigger = KvClient.builder().redis(redis.redisUri()).dataSource(db)
+                .options(KvOptions.builder().namespace(fx.namespace).shards(1).keyFilterInitialBits(1 << 20).build()).build()) {
+            KvRepository<Order> again = bigger.repository(Order.MODEL);
+            for (String id : List.of("s0", "s600", "s1499")) {
+                fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order(id));
+                assertThatThrownBy(() -> again.createWithKV(order(id))).as(id).isInstanceOf(DuplicateKeyException.class)
+                        .hasMessageContaining("database");
+            }
+            // and the filter did not grow to the new size: still the two small layers
+            assertThat(fx.redis.strlen(fx.kv.keys().filterKey(0))).isLessThanOrEqualTo(8 + 5 * 1024);
+        }
+    }
+
+    @Test
     void aRowCreatedUnderTheOldFixedFilterIsStillLookedForInTheDatabase() {
         // a row an earlier version created and evicted: in the database, in the old filter, not in the new one
         orders.createWithKV(order("old"));

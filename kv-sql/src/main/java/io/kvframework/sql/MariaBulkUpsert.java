@@ -9,12 +9,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The drainer's MariaDB upsert of many rows as plain JDBC prepared statements of up to
- * {@link #rowsPerStatement()} rows, their text made once per row count:
+ * {@link #rowsPerStatement()} rows (the full statement's text made once, a shorter last one's
+ * when needed):
  *
  * <pre>
  * insert into `t` (`c1`, …, `version`) values (?, …), (?, …), …
@@ -32,12 +31,13 @@ final class MariaBulkUpsert {
     private final SqlTable<?> table;
     private final EntityModel<?> model;
     private final int rowsPerStatement;
-    private final Map<Integer, String> sqlByRows = new ConcurrentHashMap<>();
+    private final String full;
 
     MariaBulkUpsert(SqlTable<?> table) {
         this.table = table;
         this.model = table.model();
         this.rowsPerStatement = Math.max(1, Math.min(500, MAX_BIND_PARAMETERS / (model.columns().size() + 1)));
+        this.full = render(rowsPerStatement);
     }
 
     int rowsPerStatement() {
@@ -46,7 +46,7 @@ final class MariaBulkUpsert {
 
     /** The statement for {@code rows} rows. */
     String sql(int rows) {
-        return sqlByRows.computeIfAbsent(rows, this::render);
+        return rows == rowsPerStatement ? full : render(rows);
     }
 
     private String render(int rows) {

@@ -73,7 +73,9 @@ final class MergedReader<E> {
 
     /**
      * The live row with this key: Redis when Redis knows the key, else the database (cached back).
-     * {@code count}: an application read, counted in {@code kv.reads} by where the answer came from.
+     * {@code count}: an application read, counted in {@code kv.reads} by where the answer came from,
+     * which caches a row found in the database without waiting; the reads writers make first
+     * ({@code false}) wait until the row is cached, because the write that follows needs it in Redis.
      */
     Found readByKey(String pk, Object[] key, boolean count) {
         RedisRow row = fetch(List.of(pk)).get(pk);

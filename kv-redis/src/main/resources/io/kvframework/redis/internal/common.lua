@@ -52,7 +52,7 @@ end
 
 -- The shard's key filter: a Bloom filter that grows with the keys it holds, in one string key.
 -- Bits 0-31 count the keys added; bits 32-33 say whether the fixed-size filter of earlier versions
--- ({ns:s}:bloom) was looked for (2) and exists (3); layer k = 0, 1, ... holds f0 (KvOptions.keyFilterInitialBits) * 4^k bits right
+-- ({ns:s}:bloom) was looked for (2) and exists (3); bits 34-39 hold log2 of the first layer's size; layer k = 0, 1, ... holds f0 (KvOptions.keyFilterInitialBits) * 4^k bits right
 -- after layer k - 1 (layer 0 from bit 64) and takes f0 * 4^k / 16 keys (16 bits per key, 4
 -- positions: about 0.25 % false positives per layer); four times larger each, so that few layers are
 -- looked at (with the default 2^16 bits: 1 layer up to 4,096 keys per shard, 4 up to 348,160). A key is added to the newest layer; it may be present when its
@@ -61,12 +61,19 @@ end
 -- count: 'always' counts the key as added; 'ifnew' counts it only when no layer held it.
 -- Returns whether the key may have been added before.
 local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
-  local head = redis.call('BITFIELD', filterKey, 'GET', 'u32', 0, 'GET', 'u2', 32)
-  local n, flags = head[1], head[2]
-  if flags < 2 then
-    flags = 2 + redis.call('EXISTS', legacyKey)
-    redis.call('BITFIELD', filterKey, 'SET', 'u2', 32, flags)
+  local head = redis.call('BITFIELD', filterKey, 'GET', 'u32', 0, 'GET', 'u2', 32, 'GET', 'u6', 34)
+  local n, flags, shift = head[1], head[2], head[3]
+  if flags < 2 or shift == 0 then
+    -- a new filter: look for the old one once, and record the first layer's size, which is read from the
+    -- filter ever after (a changed keyFilterInitialBits never misreads the layers of an existing filter)
+    if flags < 2 then flags = 2 + redis.call('EXISTS', legacyKey) end
+    if shift == 0 then
+      local v = f0
+      while v > 1 do v = v / 2; shift = shift + 1 end
+    end
+    redis.call('BITFIELD', filterKey, 'SET', 'u2', 32, flags, 'SET', 'u6', 34, shift)
   end
+  f0 = 2 ^ shift
   local layer, cap, total = 0, f0 / 16, f0 / 16
   while n >= total do layer = layer + 1; cap = cap * 4; total = total + cap end
   local args, base, size = {}, 64, f0
