@@ -40,11 +40,16 @@ final class DrainBench {
      * {@code shards} shards, timed from their start (taking the shards included, so that one and
      * several instances are measured alike).
      */
+    /** Creates the benchmark's table in the client's database, as the drainer would. */
+    static void createTable(KvClient kv) {
+        new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
+    }
+
     static double drainRate(int shards, int instances, int rows) throws Exception {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, shards)) {
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
+            createTable(kv);
             return drainRate(kv, instances, rows, true);
         }
     }
@@ -101,7 +106,7 @@ final class DrainBench {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
+            createTable(kv);
             double ours = drainRate(kv, 1, rows, false);
 
             // baseline: the same rows loaded the fastest way PostgreSQL offers (COPY + one version-guarded upsert per chunk, 2 connections)
@@ -178,7 +183,7 @@ final class DrainBench {
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, shards)) {
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
+            createTable(kv);
             List<Drainer> drainers = new ArrayList<>();
             try {
                 for (int i = 0; i < instances; i++) {

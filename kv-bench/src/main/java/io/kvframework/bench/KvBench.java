@@ -14,7 +14,6 @@ import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
 import io.kvframework.redis.support.Script;
 import io.kvframework.sql.SqlDatabase;
-import io.kvframework.sql.SqlTable;
 import io.kvframework.stream.EngineOptions;
 import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.RedisServer;
@@ -77,6 +76,8 @@ public final class KvBench {
                 repositoryComparisons();
                 redissonComparison();
             });
+        }
+        if (only.isEmpty() || only.equals("repository") || only.equals("memory")) {
             section("memory", () -> new MemoryBench(quick).run().forEach(this::add));
         }
         if (only.isEmpty() || only.equals("drain")) {
@@ -125,7 +126,7 @@ public final class KvBench {
                         .options(KvOptions.builder().namespace(ns.value()).build()).build();
                 SpringDataRedis spring = new SpringDataRedis(redis)) {
             ((HikariDataSource) db.dataSource()).setMaximumPoolSize(threads);
-            new SqlTable<>(BenchOrderTable.MODEL, kv.dialect()).createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
+            DrainBench.createTable(kv);
             KvRepository<BenchOrder> repo = kv.repository(BenchOrderTable.MODEL);
             SdOrderRepository sd = spring.repository();
             // the raw baseline runs with the same Lettuce resources as KvClient (no per-command latency histograms)

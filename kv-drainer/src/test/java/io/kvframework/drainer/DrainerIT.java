@@ -82,6 +82,9 @@ class DrainerIT {
                         fx.accounts.updateOneWithKV(BALANCE.set((long) (1000 * round + i)), ID.eq("p" + i));
                     }
                 }
+                // read before the drain: once drained, the stream is trimmed to nothing
+                String lastEntry = fx.redis.xrevrange(fx.kv.keys().streamKey(0), io.lettuce.core.Range.create("-", "+"),
+                        io.lettuce.core.Limit.from(1)).get(0).getId();
                 drainer.start();
                 DrainerFixture.assertDrained(drainer.engine(), Duration.ofSeconds(30));
                 // every key whose create was poison has 0 or more updates dead-lettered too; all other keys are exact
@@ -96,8 +99,6 @@ class DrainerIT {
                 assertThat(drainer.deadLetters().count()).isGreaterThanOrEqualTo(poisoned);
                 assertThat(drainer.deadLetters().list(100)).allSatisfy(l -> assertThat(l.error()).contains("no_poison"));
                 // the position is the stream's last entry: batches committed in order, none skipped
-                String lastEntry = fx.redis.xrevrange(fx.kv.keys().streamKey(0), io.lettuce.core.Range.create("-", "+"),
-                        io.lettuce.core.Limit.from(1)).get(0).getId();
                 DatabaseSink sink = new DatabaseSink(db, SqlDialect.POSTGRES, ns.value(), Drainer.GROUP, List.of(Account.MODEL));
                 assertThat(sink.committed(0)).contains(lastEntry);
             }
@@ -249,6 +250,21 @@ class DrainerIT {
                 // 20 acknowledged by both groups may go; the 10 read but unacknowledged and the 20 unread stay
                 assertThat(fx.redis.xlen(stream)).isEqualTo(30);
                 assertThat(fx.redis.xrange(stream, io.lettuce.core.Range.create("-", "+")).get(0).getId()).isEqualTo(read.get(20).getId());
+                // once both groups acknowledged everything, nothing stays, not even the last entry
+                var rest = fx.redis.xreadgroup(io.lettuce.core.Consumer.from("analytics", "x"), io.lettuce.core.XReadArgs.Builder.count(100),
+                        io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(stream));
+                assertThat(rest).hasSize(20);
+                fx.redis.xack(stream, "analytics", read.stream().skip(20).map(m -> m.getId()).toArray(String[]::new));
+                fx.redis.xack(stream, "analytics", rest.stream().map(m -> m.getId()).toArray(String[]::new));
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (fx.redis.xlen(stream) > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(fx.redis.xlen(stream)).isZero();
+                // ids go on after the last one written, and the next create is drained
+                fx.accounts.createWithKV(new Account("after-trim", "o", 1));
+                assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+                assertThat(fx.database()).containsKey("after-trim").hasSize(51);
             }
         }
     }

@@ -69,7 +69,9 @@ final class EngineMaintenance {
         String stream = cx.keys().streamKey(shard);
         String keepFrom = null;
         for (StreamGroups.Group g : streams.groups(stream)) {
-            String needed = g.pending() > 0 ? streams.oldestPending(stream, g.name()) : g.lastDelivered();
+            // nothing pending: everything up to the last delivered entry is done with, that entry too (a
+            // stream keeps its last id when empty, and a node of entries kept for one would stay allocated)
+            String needed = g.pending() > 0 ? streams.oldestPending(stream, g.name()) : StreamGroups.nextId(g.lastDelivered());
             if (needed == null) {
                 return;
             }

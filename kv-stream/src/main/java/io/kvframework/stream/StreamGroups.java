@@ -115,12 +115,20 @@ public final class StreamGroups {
         return oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - Long.parseLong(oldest.substring(0, oldest.indexOf('-'))));
     }
 
+    /** The smallest entry id above {@code id} (sequence numbers are unsigned 64-bit). */
+    public static String nextId(String id) {
+        int dash = id.indexOf('-');
+        long ms = Long.parseLong(id.substring(0, dash));
+        long seq = Long.parseUnsignedLong(id.substring(dash + 1));
+        return seq == -1L ? (ms + 1) + "-0" : ms + "-" + Long.toUnsignedString(seq + 1);
+    }
+
     /** Orders two stream entry ids. */
     public static int compareIds(String a, String b) {
         int da = a.indexOf('-');
         int db = b.indexOf('-');
         int c = Long.compare(Long.parseLong(a.substring(0, da)), Long.parseLong(b.substring(0, db)));
-        return c != 0 ? c : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
+        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(a.substring(da + 1)), Long.parseUnsignedLong(b.substring(db + 1)));
     }
 
     private <T> T await(RedisFuture<T> f, String what) {

@@ -55,7 +55,7 @@ end
 -- ({ns:s}:bloom) was looked for (2) and exists (3); bits 34-39 hold log2 of the first layer's size; layer k = 0, 1, ... holds f0 (KvOptions.keyFilterInitialBits) * 4^k bits right
 -- after layer k - 1 (layer 0 from bit 64) and takes f0 * 4^k / 16 keys (16 bits per key, 4
 -- positions: about 0.25 % false positives per layer); four times larger each, so that few layers are
--- looked at (with the default 2^16 bits: 1 layer up to 4,096 keys per shard, 4 up to 348,160). A key is added to the newest layer; it may be present when its
+-- looked at (with the default 2^12 bits: 1 layer up to 256 keys per shard, 4 up to 21,760, 6 up to 349,440). A key is added to the newest layer; it may be present when its
 -- 4 positions are set in any layer (or in the old filter, while one exists). Positions come from the
 -- key's two 32-bit hashes h1, h2 (KvKeys.filterHash): h1 + i * h2 modulo the layer's size.
 -- count: 'always' counts the key as added; 'ifnew' counts it only when no layer held it.
