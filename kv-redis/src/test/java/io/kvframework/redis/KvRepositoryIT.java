@@ -96,6 +96,38 @@ class KvRepositoryIT {
             }
             assertThat(orders.findAllFromKvRedis(Order.CITY.eq("Moved"))).extracting(Order::id).contains("ix" + i);
         }
+        // a row a read caches from the database (hydrate.lua) gets index keys computed in Java as well
+        for (int i = 0; i < cities.length; i++) {
+            orders.createWithKV(new Order("hx" + i, cities[i], Status.NEW, new BigDecimal("1.00"), 1, null));
+        }
+        fx.drain();
+        for (int i = 0; i < cities.length; i++) {
+            Order o = new Order("hx" + i, cities[i], Status.NEW, new BigDecimal("1.00"), 1, null);
+            fx.evict(new KvFixture.KvRepositoryAccess<>(orders), o);
+            int shard = fx.kv.keys().shard("orders", "hx" + i);
+            String rowKey = fx.kv.keys().rowKey(shard, "orders", "hx" + i);
+            assertThat(orders.findOneWithKV(Order.ID.eq("hx" + i)).map(Order::city).orElse("none")).isEqualTo(cities[i] == null ? "none"
+                    : cities[i]);
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (fx.redis.exists(rowKey) == 0 && System.currentTimeMillis() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(fx.redis.exists(rowKey)).as("cached by the read").isOne();
+            Object[] values = Order.MODEL.values(o);
+            for (var index : Order.MODEL.indexes()) {
+                if (!index.unique()) {
+                    String key = fx.kv.keys().indexKey(shard, "orders", index.name(), KvKeys.indexValues(index, values));
+                    assertThat(fx.redis.smembers(key)).as("%s of %s, cached", index.name(), cities[i]).contains("hx" + i);
+                }
+            }
+            orders.updateOneWithKV(Order.CITY.set("Moved"), Order.ID.eq("hx" + i));
+            for (var index : Order.MODEL.indexes()) {
+                if (!index.unique()) {
+                    String old = fx.kv.keys().indexKey(shard, "orders", index.name(), KvKeys.indexValues(index, values));
+                    assertThat(fx.redis.smembers(old)).as("old %s of %s, cached", index.name(), cities[i]).doesNotContain("hx" + i);
+                }
+            }
+        }
     }
 
     @Test

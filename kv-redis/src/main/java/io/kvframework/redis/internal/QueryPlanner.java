@@ -36,6 +36,30 @@ final class QueryPlanner<E> {
         this.table = model.table();
     }
 
+    /**
+     * The plan of the most common read, one {@code eq} on a single-column primary key, made without
+     * the general planner's sets and products; null for any other where-clause (and for a null or
+     * binary value), which {@link #plan} serves. The value is normalized (and checked) as there.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    QueryPlan singleKey(Where<E> where) {
+        if (where == null || where.isDisjunction() || model.key().size() != 1 || where.conditions().size() != 1) {
+            return null;
+        }
+        Condition c = where.conditions().get(0);
+        Column<?, ?> key = model.key().get(0);
+        if (c.op() != Condition.Op.EQ || c.column() != key || c.values().size() != 1) {
+            return null;
+        }
+        Object value = ((Column) key).normalize(c.values().get(0));
+        if (value == null || value instanceof byte[]) {
+            return null;
+        }
+        Object[] values = new Object[model.columns().size()];
+        values[key.position()] = value;
+        return new QueryPlan(false, List.of(KvKeys.primaryKey(model, values)), List.<Object[]>of(new Object[] {value}), null, null);
+    }
+
     /** How a where-clause is served: by primary keys, or by an index with the tuples of values to look up. */
     QueryPlan plan(Where<E> where) {
         if (where == null || where.conditions().isEmpty()) {

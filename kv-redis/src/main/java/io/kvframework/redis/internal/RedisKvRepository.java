@@ -114,6 +114,12 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
 
     @Override
     public Optional<Versioned<E>> findOneVersionedWithKV(Where<E> where) {
+        QueryPlan byKey = planner.singleKey(where);
+        if (byKey != null) {
+            // the row read by its key always satisfies the one condition that named the key
+            Found f = reader.readByKey(byKey.pks().get(0), byKey.keys().get(0), true);
+            return f == null ? Optional.empty() : Optional.of(new Versioned<>(model.create(f.values(), f.version()), f.version()));
+        }
         QueryPlan plan = where != null && where.isDisjunction() ? null : planner.plan(where);
         if (plan != null && plan.empty()) {
             return Optional.empty();

@@ -78,6 +78,13 @@ final class RowScripts<E> {
     /** The index specs every script takes: count, then per index its name, column count and columns. */
     private final List<String> indexArgs;
     private final List<IndexDefinition> indexes;
+    /** Per shard, made once: the index key prefix of this table, and the keys write.lua and hydrate.lua take after the row's. */
+    private final String[] indexPrefixes;
+    private final String[][] writeKeys;
+    private final String[][] hydrateKeys;
+    /** The key filter's size arguments, the same on every call. */
+    private final String oldFilterBits;
+    private final String firstLayerBits;
 
     RowScripts(KvClient client, EntityModel<E> model, RowCodec<E> codec, Duration ttl) {
         this.client = client;
@@ -95,6 +102,24 @@ final class RowScripts<E> {
         }
         this.indexArgs = List.copyOf(args);
         this.indexes = List.copyOf(model.indexes());
+        int shards = keys.shards();
+        this.indexPrefixes = new String[shards];
+        this.writeKeys = new String[shards][];
+        this.hydrateKeys = new String[shards][];
+        for (int s = 0; s < shards; s++) {
+            indexPrefixes[s] = keys.indexPrefix(s, table);
+            writeKeys[s] = new String[] {null, keys.streamKey(s), keys.filterKey(s), keys.modeKey(s), keys.bloomKey(s)};
+            hydrateKeys[s] = new String[] {null, keys.expiryKey(s), keys.filterKey(s), keys.modeKey(s), keys.bloomKey(s)};
+        }
+        this.oldFilterBits = Integer.toString(options.keyFilterBits());
+        this.firstLayerBits = Integer.toString(options.keyFilterInitialBits());
+    }
+
+    /** The keys of a script call on {@code pk}'s row: the row key, then the shard's keys from {@code perShard}. */
+    private String[] keysOf(String[][] perShard, int shard, String pk) {
+        String[] k = perShard[shard].clone();
+        k[0] = keys.rowKey(shard, table, pk);
+        return k;
     }
 
     private RedisClusterAsyncCommands<String, String> redis() {
@@ -121,7 +146,7 @@ final class RowScripts<E> {
         args.add(table);
         args.add(pk);
         args.add(check.wire());
-        args.add(keys.indexPrefix(shard, table));
+        args.add(indexPrefixes[shard]);
         if (op == RowOp.CREATE || op == RowOp.SAVE) {
             addFilter(args, pk);
         } else {
@@ -142,8 +167,7 @@ final class RowScripts<E> {
         if (op == RowOp.CREATE) {
             addIndexKeys(args, shard, sets);
         }
-        String[] k = {keys.rowKey(shard, table, pk), keys.streamKey(shard), keys.filterKey(shard), keys.modeKey(shard), keys.bloomKey(shard)};
-        return WRITE.run(redis(), k, args.toArray(String[]::new));
+        return WRITE.run(redis(), keysOf(writeKeys, shard, pk), args.toArray(String[]::new));
     }
 
     /**
@@ -152,7 +176,7 @@ final class RowScripts<E> {
      */
     private void addIndexKeys(List<String> args, int shard, List<String> sets) {
         args.add(Integer.toString(indexes.size()));
-        String prefix = keys.indexPrefix(shard, table);
+        String prefix = indexPrefixes[shard];
         for (IndexDefinition index : indexes) {
             StringBuilder key = new StringBuilder(prefix).append(index.name()).append(':');
             List<String> names = index.columnNames();
@@ -182,8 +206,8 @@ final class RowScripts<E> {
         args.add("4");
         args.add(Long.toString(h[0]));
         args.add(Long.toString(h[1]));
-        args.add(Integer.toString(options.keyFilterBits()));
-        args.add(Integer.toString(options.keyFilterInitialBits()));
+        args.add(oldFilterBits);
+        args.add(firstLayerBits);
     }
 
     /** A reply of write.lua decoded (the row image only when {@code decodeRow}). */
@@ -248,14 +272,13 @@ final class RowScripts<E> {
         args.add(pk);
         args.add(Long.toString(row.version()));
         args.add(Long.toString(System.currentTimeMillis() + ttl.toMillis()));
-        args.add(keys.indexPrefix(shard, table));
         addFilter(args, pk);
-        args.addAll(indexArgs);
         List<String> fields = codec.fieldPairs(row.values());
+        // the new hash holds exactly these fields: its index keys are computed here, as for a create
+        addIndexKeys(args, shard, fields);
         args.add(Integer.toString(fields.size() / 2));
         args.addAll(fields);
-        String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard), keys.filterKey(shard), keys.modeKey(shard), keys.bloomKey(shard)};
-        return HYDRATE.run(redis(), k, args.toArray(String[]::new));
+        return HYDRATE.run(redis(), keysOf(hydrateKeys, shard, pk), args.toArray(String[]::new));
     }
 
     /**
@@ -269,7 +292,7 @@ final class RowScripts<E> {
         args.add(pk);
         args.add(version < 0 ? "" : Long.toString(version));
         args.add(scheduleMember == null ? "" : scheduleMember);
-        args.add(keys.indexPrefix(shard, table));
+        args.add(indexPrefixes[shard]);
         args.addAll(indexArgs);
         String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard)};
         return (Long) await(EVICT.run(redis(), k, args.toArray(String[]::new)), "evicting " + table + " " + pk).get(0);
