@@ -35,8 +35,8 @@ final class GrowthBench {
     }
 
     List<Map<String, Object>> run() throws Exception {
-        // quick: the ends of each series only, small backlogs and windows
-        int backlog = quick ? 5_000 : 100_000;
+        // quick: the ends of each series only, small windows; a backlog that takes longer to drain than taking the shards
+        int backlog = quick ? 40_000 : 100_000;
         int rate = 2000;
         Duration window = Duration.ofSeconds(quick ? 2 : 10);
         double firstRate = 0;

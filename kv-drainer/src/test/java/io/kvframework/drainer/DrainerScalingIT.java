@@ -71,6 +71,42 @@ class DrainerScalingIT {
         }
     }
 
+    @Test
+    void anInstanceTakingShardsStopsAtTheShareLeftOnceOthersJoin(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 64)) {
+            for (int i = 0; i < 200; i++) {
+                fx.accounts.createWithKV(new Account("j" + i, "o", i));
+            }
+            String members = fx.kv.keys().membersKey(Drainer.GROUP);
+            try (Drainer first = fx.drainer("first")) {
+                first.start();
+                // three more instances join while the first takes its shards one by one (each asks the database)
+                while (first.engine().ownedShards().isEmpty()) {
+                    Thread.onSpinWait();
+                }
+                long until = System.currentTimeMillis() + 1_500;
+                fx.redis.zadd(members, until, "joined-1");
+                fx.redis.zadd(members, until, "joined-2");
+                fx.redis.zadd(members, until, "joined-3");
+                int most = 0;
+                while (System.currentTimeMillis() < until - 500) {
+                    most = Math.max(most, first.engine().ownedShards().size());
+                    Thread.sleep(2);
+                }
+                // a share of 16 among 4, give or take the shards taken before the next count: never all 64
+                assertThat(most).isBetween(1, 16 + 4);
+                // the others never take any: once they leave the member list, the first takes every shard and drains
+                assertThat(first.awaitDrained(Duration.ofSeconds(30))).isTrue();
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (first.engine().ownedShards().size() < 64 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(first.engine().ownedShards()).hasSize(64);
+            }
+            assertThat(fx.database()).hasSize(200);
+        }
+    }
+
     /** Waits until the drainers together own every shard, each owning at most {@code fair}. */
     private static void awaitBalance(List<Drainer> drainers, int shards, int fair) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;

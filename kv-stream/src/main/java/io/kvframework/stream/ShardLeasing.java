@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * and every entry a previous owner left pending (XAUTOCLAIM).
  */
 final class ShardLeasing {
+    /** Shards taken between two counts of the live instances while taking shards. */
+    private static final int RECOUNT_EVERY = 4;
+
     /** Per-shard state of an owned shard. */
     static final class ShardState {
         final long fence;
@@ -94,6 +97,15 @@ final class ShardLeasing {
             int shard = (start + i) % shards;
             if (owned.containsKey(shard)) {
                 continue;
+            }
+            if (i > 0 && i % RECOUNT_EVERY == 0) {
+                // instances started together join while this one takes shards: a share counted before they
+                // joined would take shards that are given back a lease interval later
+                live = Math.max(live, cx.await(cx.redis().zcard(membersKey()), "counting members"));
+                fair = (int) Math.ceil(shards / (double) live);
+                if (owned.size() >= fair) {
+                    break;
+                }
             }
             if (System.nanoTime() - renewed > TimeUnit.MILLISECONDS.toNanos(cx.options().leaseRenewInterval().toMillis())) {
                 // taking a shard asks the sink (a database that may be slow or down): keep the other leases alive meanwhile
