@@ -73,10 +73,30 @@ public final class StreamRow extends AbstractMap<String, String> {
     private Map<String, String> parsed() {
         Map<String, String> v = map;
         if (v == null) {
-            v = Collections.unmodifiableMap(parse(json));
+            v = Collections.unmodifiableMap(strings(json));
             map = v;
         }
         return v;
+    }
+
+    /**
+     * The names and values of a text {@link #objectOfStrings} accepted, read token by token (the
+     * shape is known: no data binding needed). A name given twice keeps its last value, as Jackson's
+     * map binding does.
+     */
+    private static Map<String, String> strings(String json) {
+        try (JsonParser p = JsonMapper.MAPPER.getFactory().createParser(json)) {
+            p.nextToken();
+            Map<String, String> row = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                row.put(name, p.getText());
+            }
+            return row;
+        } catch (IOException e) {
+            throw new InvalidValueException("stream entry row is not a JSON object of strings: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> parse(String json) {

@@ -23,6 +23,20 @@ class StreamRowTest {
     }
 
     @Test
+    void valuesReadTokenByTokenAreWhatJacksonsMapBindingReads() throws Exception {
+        String[] texts = {"{}", "{\"a\":\"\"}", "{\"k\":\"1\",\"k\":\"2\"}", "{ \"sp ace\" : \"x\" ,\n\"\u00e9\":\"\\u0000\\n\\t\"}",
+            "{\"long\":\"" + "x".repeat(70_000) + "\",\"next\":\"\\ud83d\\ude00\"}"};
+        for (String json : texts) {
+            Map<String, String> row = StreamRow.of(json);
+            assertThat(row).as(json).isInstanceOf(StreamRow.class);
+            LinkedHashMap<String, String> bound = JsonMapper.MAPPER.readValue(json,
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, String>>() {
+                    });
+            assertThat(row).as(json).containsExactlyEntriesOf(bound);
+        }
+    }
+
+    @Test
     void otherShapesJacksonReadsAsStringsAreReadAtOnceAsBefore() {
         Map<String, String> row = StreamRow.of("{\"n\":1,\"b\":true,\"z\":null}");
         assertThat(row).isNotInstanceOf(StreamRow.class);
