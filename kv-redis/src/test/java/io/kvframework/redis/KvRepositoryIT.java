@@ -18,7 +18,9 @@ import io.kvframework.core.OptimisticLockException;
 import io.kvframework.core.Versioned;
 import io.kvframework.core.fixtures.Order;
 import io.kvframework.core.fixtures.Order.Status;
+import io.kvframework.testkit.IsolatedDatabase;
 import io.kvframework.testkit.KvTest;
+import io.kvframework.testkit.MariaDb;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
 import java.math.BigDecimal;
@@ -181,6 +183,35 @@ class KvRepositoryIT {
             assertThatThrownBy(() -> repo.createWithKV(order("legacy", "Bergen"))).isInstanceOf(DuplicateKeyException.class);
             assertThat(repo.findOneVersionedWithKV(ID.eq("legacy")).map(Versioned::version)).contains(7L);
             assertThat(repo.createWithKV(order("fresh", "Bergen")).version()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void createsCheckedWithTheDatabaseWorkBeforeAnyDrainerMadeItsTombstoneTable(RedisServer redis, IsolatedDatabase db, TestNamespace ns) {
+        createsWithoutTheTombstoneTable(redis, db, ns);
+    }
+
+    @Test
+    void createsCheckedWithMariaDbWorkBeforeAnyDrainerMadeItsTombstoneTable(RedisServer redis, @MariaDb IsolatedDatabase db, TestNamespace ns) {
+        createsWithoutTheTombstoneTable(redis, db, ns);
+    }
+
+    /** The entity table exists (the application's migrations made it), the drainer's kv_drainer_tombstones does not yet. */
+    private void createsWithoutTheTombstoneTable(RedisServer redis, IsolatedDatabase db, TestNamespace ns) {
+        try (KvFixture strict = fixture(redis, db.dataSource(), new TestNamespace(ns.value() + "t"),
+                KvOptions.builder().shards(4).createCheck(KvOptions.CreateCheck.DATABASE))) {
+            strict.dsl().execute("drop table " + io.kvframework.sql.Tombstones.TABLE);
+            if (strict.kv.dialect() == io.kvframework.core.SqlDialect.POSTGRES) {
+                // a table of the application with types jOOQ's catalog reader does not know: the check must not read the catalog
+                strict.dsl().execute("create table odd_types (a tsvector, b int4range, c pg_lsn, d money, e xml, f \"char\", g aclitem,"
+                        + " h regclass, i oidvector, j txid_snapshot, k jsonpath, l point, m circle, n interval, o macaddr8)");
+            }
+            KvRepository<Order> repo = strict.kv.repository(Order.MODEL);
+            for (int i = 0; i < 20; i++) {
+                repo.createWithKV(order("t" + i, "Oslo"));
+            }
+            assertThat(repo.findAllFromKvRedis(CITY.eq("Oslo"))).hasSize(20);
+            assertThatThrownBy(() -> repo.createWithKV(order("t3", "Bergen"))).isInstanceOf(DuplicateKeyException.class);
         }
     }
 

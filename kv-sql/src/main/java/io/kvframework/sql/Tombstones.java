@@ -69,10 +69,18 @@ public final class Tombstones {
                     .and(KEY_HASH.eq(keyHash(encodedKey))).fetchOne(VERSION);
             return v == null ? 0 : v;
         } catch (DataAccessException e) {
-            if (dsl.meta().getTables(TABLE).isEmpty()) {
+            // told by the error's SQLSTATE, not by reading the catalog: jOOQ's Meta reads every table of every
+            // schema (slow on a create's path, and it fails on column types it does not know)
+            if (undefinedTable(e)) {
                 return -1;
             }
             throw e;
         }
+    }
+
+    /** Whether the database said the table does not exist (PostgreSQL 42P01, MariaDB 42S02). */
+    static boolean undefinedTable(DataAccessException e) {
+        String state = e.sqlState();
+        return "42P01".equals(state) || "42S02".equals(state);
     }
 }
