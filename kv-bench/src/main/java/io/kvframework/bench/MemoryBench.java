@@ -86,7 +86,7 @@ final class MemoryBench {
             out.add(row("Redis bytes per row before the drain (row, indexes, stream entry) vs Spring Data Redis", before, springBytes, rows));
             out.add(row("Redis bytes per row after the drain (stream trimmed, eviction scheduled) vs Spring Data Redis", after, springBytes,
                     rows));
-            // the key filter grows with the keys (one layer of 512 bytes per shard up to 256 keys): shown on its own
+            // the key filter grows with the keys (one layer of 1 KiB per shard up to 256 keys): shown on its own
             Map<String, Long> perRowOnly = new TreeMap<>(before);
             perRowOnly.remove("key filter");
             out.add(row("Redis bytes per row before the drain without the key filter vs Spring Data Redis", perRowOnly,

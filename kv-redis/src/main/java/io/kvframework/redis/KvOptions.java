@@ -24,8 +24,8 @@ public final class KvOptions {
     public static final int DEFAULT_MAX_VALUE_LENGTH = 1 << 20;
     /** Default size of the per-shard key filter, in bits (128 KiB per shard). */
     public static final int DEFAULT_KEY_FILTER_BITS = 1 << 20;
-    /** Bits of the first layer of each shard's key filter by default (512 bytes; 256 keys). */
-    public static final int DEFAULT_KEY_FILTER_INITIAL_BITS = 1 << 12;
+    /** Bits of the first layer of each shard's key filter by default (1 KiB; 256 keys). */
+    public static final int DEFAULT_KEY_FILTER_INITIAL_BITS = 1 << 13;
     /** Default Redis command timeout. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** Default number of retries of an update or delete that lost a race with another writer. */
@@ -208,11 +208,11 @@ public final class KvOptions {
 
         /**
          * Bits of the first layer of each shard's key filter (a power of two, 1024 to 2^26; default
-         * 2^12 = 512 bytes, room for 256 keys per shard). The filter adds layers four times larger as
-         * keys come (2 KiB, 8 KiB, 32 KiB, ...), so a small data set costs little memory; a create
-         * looks at every layer in the one {@code BITFIELD} call it makes anyway (4 more bit reads per
-         * layer). It applies to filters made from then on: a filter records the size it was made with,
-         * and keeps it.
+         * 2^13 = 1 KiB, room for 256 keys per shard at 32 bits per key). The filter adds layers four
+         * times larger as keys come (4 KiB, 16 KiB, 64 KiB, ...), so a small data set costs little
+         * memory; a create looks at every layer in the one {@code BITFIELD} call it makes anyway (4
+         * more bit reads per layer). It applies to filters made from then on: a filter records the
+         * size it was made with, and keeps it.
          */
         public Builder keyFilterInitialBits(int bits) {
             this.keyFilterInitialBits = bits;

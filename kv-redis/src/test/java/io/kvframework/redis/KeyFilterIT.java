@@ -52,18 +52,18 @@ class KeyFilterIT {
     @Test
     void theFilterGrowsWithTheKeysAndFindsKeysOfItsFirstLayer() {
         orders.createWithKV(order("k0"));
-        // a first layer of 8,192 bits after the 64-bit header: about 1 KiB for the first 512 keys
+        // a first layer of 8,192 bits after the 64-bit header: 1 KiB for the first 256 keys (32 bits per key)
         assertThat(fx.redis.strlen(fx.kv.keys().filterKey(0))).isLessThanOrEqualTo(8 + 1024);
         List<Order> batch = new ArrayList<>();
         for (int i = 1; i < 2000; i++) {
             batch.add(order("k" + i));
         }
         orders.createManyWithKV(batch);
-        // a create the filter wrongly called maybe (asked the database, then written) counts twice: about 0.25 %
-        assertThat(counted()).isBetween(2000L, 2020L);
-        // layers of 512 and 2,048 keys: 8,192 + 32,768 bits, never the old 128 KiB
+        // a create the filter wrongly called maybe (asked the database, then written) counts twice: about 0.02 %
+        assertThat(counted()).isBetween(2000L, 2005L);
+        // layers of 256, 1,024 and 4,096 keys: 8,192 + 32,768 + 131,072 bits, never the old 128 KiB
         long bytes = fx.redis.strlen(fx.kv.keys().filterKey(0));
-        assertThat(bytes).isGreaterThan(8 + 2 * 1024).isLessThanOrEqualTo(8 + 5 * 1024);
+        assertThat(bytes).isGreaterThan(8 + 5 * 1024).isLessThanOrEqualTo(8 + 21 * 1024);
         assertThat(fx.redis.exists(fx.kv.keys().bloomKey(0))).as("the old fixed filter is never made").isZero();
 
         // keys of the first layer, drained and evicted, are still known: their creates ask the database
@@ -92,8 +92,32 @@ class KeyFilterIT {
                 assertThatThrownBy(() -> again.createWithKV(order(id))).as(id).isInstanceOf(DuplicateKeyException.class)
                         .hasMessageContaining("database");
             }
-            // and the filter did not grow to the new size: still the two small layers
-            assertThat(fx.redis.strlen(fx.kv.keys().filterKey(0))).isLessThanOrEqualTo(8 + 5 * 1024);
+            // and the filter did not grow to the new size: still the three small layers
+            assertThat(fx.redis.strlen(fx.kv.keys().filterKey(0))).isLessThanOrEqualTo(8 + 21 * 1024);
+        }
+    }
+
+    @Test
+    void aFilterMadeWith16BitsPerKeyIsReadWithItsOwnLayers() {
+        // the header of a filter made before the bits per key were recorded: looked for the old filter (2), f0 = 2^13, bits 40-43 zero
+        fx.redis.bitfield(fx.kv.keys().filterKey(0), io.lettuce.core.BitFieldArgs.Builder
+                .set(io.lettuce.core.BitFieldArgs.unsigned(2), 32, 2).set(io.lettuce.core.BitFieldArgs.unsigned(6), 34, 13));
+        List<Order> batch = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            batch.add(order("w" + i));
+        }
+        orders.createManyWithKV(batch);
+        // 16 bits per key: layers of 512 and 2,048 keys (8,192 + 32,768 bits), not the 32-bit layers of new filters
+        long bytes = fx.redis.strlen(fx.kv.keys().filterKey(0));
+        assertThat(bytes).isGreaterThan(8 + 1024).isLessThanOrEqualTo(8 + 5 * 1024);
+        assertThat(fx.redis.bitfield(fx.kv.keys().filterKey(0), io.lettuce.core.BitFieldArgs.Builder
+                .get(io.lettuce.core.BitFieldArgs.unsigned(4), 40)).get(0)).as("the recorded density stays the old one").isZero();
+        // keys of both layers, drained and evicted, are still known
+        fx.drain();
+        for (String id : List.of("w0", "w511", "w512", "w1499")) {
+            fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order(id));
+            assertThatThrownBy(() -> orders.createWithKV(order(id))).as(id).isInstanceOf(DuplicateKeyException.class)
+                    .hasMessageContaining("database");
         }
     }
 

@@ -52,17 +52,20 @@ end
 
 -- The shard's key filter: a Bloom filter that grows with the keys it holds, in one string key.
 -- Bits 0-31 count the keys added; bits 32-33 say whether the fixed-size filter of earlier versions
--- ({ns:s}:bloom) was looked for (2) and exists (3); bits 34-39 hold log2 of the first layer's size; layer k = 0, 1, ... holds f0 (KvOptions.keyFilterInitialBits) * 4^k bits right
--- after layer k - 1 (layer 0 from bit 64) and takes f0 * 4^k / 16 keys (16 bits per key, 4
--- positions: about 0.25 % false positives per layer); four times larger each, so that few layers are
--- looked at (with the default 2^12 bits: 1 layer up to 256 keys per shard, 4 up to 21,760, 6 up to 349,440). A key is added to the newest layer; it may be present when its
+-- ({ns:s}:bloom) was looked for (2) and exists (3); bits 34-39 hold log2 of the first layer's size; bits
+-- 40-43 log2 of the bits per key (0: 16, the filters made before it was recorded; new filters: 32).
+-- Layer k = 0, 1, ... holds f0 (KvOptions.keyFilterInitialBits) * 4^k bits right after layer k - 1
+-- (layer 0 from bit 64) and takes f0 * 4^k / bitsPerKey keys (4 positions per key: at 32 bits per key
+-- about 0.02 % false positives per full layer, 0.24 % at 16); four times larger each, so that few
+-- layers are looked at (with the default 2^13 bits: 1 layer up to 256 keys per shard, 4 up to 21,760,
+-- 6 up to 349,440). A key is added to the newest layer; it may be present when its
 -- 4 positions are set in any layer (or in the old filter, while one exists). Positions come from the
 -- key's two 32-bit hashes h1, h2 (KvKeys.filterHash): h1 + i * h2 modulo the layer's size.
 -- count: 'always' counts the key as added; 'ifnew' counts it only when no layer held it.
 -- Returns whether the key may have been added before.
 local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
-  local head = redis.call('BITFIELD', filterKey, 'GET', 'u32', 0, 'GET', 'u2', 32, 'GET', 'u6', 34)
-  local n, flags, shift = head[1], head[2], head[3]
+  local head = redis.call('BITFIELD', filterKey, 'GET', 'u32', 0, 'GET', 'u2', 32, 'GET', 'u6', 34, 'GET', 'u4', 40)
+  local n, flags, shift, density = head[1], head[2], head[3], head[4]
   if flags < 2 or shift == 0 then
     -- a new filter: look for the old one once, and record the first layer's size, which is read from the
     -- filter ever after (a changed keyFilterInitialBits never misreads the layers of an existing filter)
@@ -70,11 +73,14 @@ local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
     if shift == 0 then
       local v = f0
       while v > 1 do v = v / 2; shift = shift + 1 end
+      density = 5
     end
-    redis.call('BITFIELD', filterKey, 'SET', 'u2', 32, flags, 'SET', 'u6', 34, shift)
+    redis.call('BITFIELD', filterKey, 'SET', 'u2', 32, flags, 'SET', 'u6', 34, shift, 'SET', 'u4', 40, density)
   end
   f0 = 2 ^ shift
-  local layer, cap, total = 0, f0 / 16, f0 / 16
+  local perKey = 16
+  if density > 0 then perKey = 2 ^ density end
+  local layer, cap, total = 0, f0 / perKey, f0 / perKey
   while n >= total do layer = layer + 1; cap = cap * 4; total = total + cap end
   local args, base, size = {}, 64, f0
   for k = 0, layer do
