@@ -7,15 +7,14 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Reads the owned shards with one pipelined XREADGROUP each (a shard's own pending entries first
- * after taking it or after a failure, then new ones) and acknowledges what the sink committed.
+ * Reads the owned shards — in one XREADGROUP on standalone Redis, one pipelined XREADGROUP per shard
+ * on Redis Cluster — a shard's own pending entries first after taking it or after a failure, then
+ * new ones; and acknowledges what the sink committed.
  */
 final class ShardReader {
     /** One stream entry read from a shard. */
@@ -37,66 +36,75 @@ final class ShardReader {
         if (owned.isEmpty()) {
             return List.of();
         }
-        int perShard = Math.max(16, cx.options().batchSize() / owned.size());
-        if (!cx.kv().isCluster() && owned.size() > 1) {
-            List<Entry> all = readAtOnce(perShard);
-            if (all != null) {
-                return all;
-            }
-        }
-        Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
-        for (Map.Entry<Integer, ShardLeasing.ShardState> e : owned.entrySet()) {
-            String stream = cx.keys().streamKey(e.getKey());
-            XReadArgs.StreamOffset<String> offset = e.getValue().readPending ? XReadArgs.StreamOffset.from(stream, "0")
-                    : XReadArgs.StreamOffset.lastConsumed(stream);
-            futures.put(e.getKey(), cx.redis().xreadgroup(Consumer.from(cx.group(), cx.me()), XReadArgs.Builder.count(perShard), offset));
+        // the shards read now: the lease thread may add shards meanwhile, whose pending entries are not read yet
+        Map<Integer, ShardLeasing.ShardState> asked = new LinkedHashMap<>(owned);
+        int perShard = Math.max(16, cx.options().batchSize() / asked.size());
+        Map<Integer, List<StreamMessage<String, String>>> replies = !cx.kv().isCluster() && asked.size() > 1 ? readAtOnce(asked, perShard)
+                : null;
+        if (replies == null) {
+            replies = readEach(asked, perShard);
         }
         List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<Integer, RedisFuture<List<StreamMessage<String, String>>>> f : futures.entrySet()) {
-            List<StreamMessage<String, String>> messages;
-            try {
-                messages = cx.await(f.getValue(), "reading shard " + f.getKey());
-            } catch (KvException e) {
-                if (!ShardLeasing.noGroup(e)) {
-                    throw e;
-                }
-                leasing.recreateGroups(f.getKey());
-                continue;
-            }
-            ShardLeasing.ShardState state = owned.get(f.getKey());
-            if (state != null && state.readPending && messages.isEmpty()) {
+        for (Map.Entry<Integer, List<StreamMessage<String, String>>> r : replies.entrySet()) {
+            int shard = r.getKey();
+            ShardLeasing.ShardState state = asked.get(shard);
+            if (state.readPending && r.getValue().isEmpty()) {
                 state.readPending = false;
             }
-            for (StreamMessage<String, String> m : messages) {
+            for (StreamMessage<String, String> m : r.getValue()) {
                 if (m.getBody() == null || m.getBody().isEmpty()) {
                     // a pending entry that was trimmed or deleted: nothing to process, only to acknowledge
-                    ack(f.getKey(), List.of(m.getId()));
+                    ack(shard, List.of(m.getId()));
                     continue;
                 }
-                entries.add(new Entry(f.getKey(), m.getId(), m.getBody()));
+                entries.add(new Entry(shard, m.getId(), m.getBody()));
             }
             // no early exit: Redis has delivered every reply's entries to this consumer, so each must be processed
         }
         return entries;
     }
 
+    private static XReadArgs.StreamOffset<String> offset(String stream, ShardLeasing.ShardState state) {
+        return state.readPending ? XReadArgs.StreamOffset.from(stream, "0") : XReadArgs.StreamOffset.lastConsumed(stream);
+    }
+
     /**
-     * Every owned shard in one XREADGROUP (standalone Redis only: the shards' streams live in
-     * different cluster slots): one command and one reply instead of one per shard, which counts
-     * when many shards hold few entries. Null when a shard has no consumer group: the per-shard read
-     * then creates it again.
+     * One pipelined XREADGROUP per shard; a shard whose group is gone (Redis lost its data) gets it
+     * again and is left out of this read.
      */
-    private List<Entry> readAtOnce(int perShard) {
-        Map<String, Integer> shardOf = new HashMap<>();
-        // the states read now: the lease thread may add shards meanwhile, whose pending entries are not read yet
-        Map<Integer, ShardLeasing.ShardState> asked = new HashMap<>();
-        List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
-        for (Map.Entry<Integer, ShardLeasing.ShardState> e : owned.entrySet()) {
-            String stream = cx.keys().streamKey(e.getKey());
-            shardOf.put(stream, e.getKey());
-            asked.put(e.getKey(), e.getValue());
-            offsets.add(e.getValue().readPending ? XReadArgs.StreamOffset.from(stream, "0") : XReadArgs.StreamOffset.lastConsumed(stream));
+    private Map<Integer, List<StreamMessage<String, String>>> readEach(Map<Integer, ShardLeasing.ShardState> asked, int perShard) {
+        Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
+        asked.forEach((shard, state) -> futures.put(shard, cx.redis().xreadgroup(Consumer.from(cx.group(), cx.me()),
+                XReadArgs.Builder.count(perShard), offset(cx.keys().streamKey(shard), state))));
+        Map<Integer, List<StreamMessage<String, String>>> replies = new LinkedHashMap<>();
+        for (Map.Entry<Integer, RedisFuture<List<StreamMessage<String, String>>>> f : futures.entrySet()) {
+            try {
+                replies.put(f.getKey(), cx.await(f.getValue(), "reading shard " + f.getKey()));
+            } catch (KvException e) {
+                if (!ShardLeasing.noGroup(e)) {
+                    throw e;
+                }
+                leasing.recreateGroups(f.getKey());
+            }
         }
+        return replies;
+    }
+
+    /**
+     * Every shard in one XREADGROUP (standalone Redis only: the shards' streams live in different
+     * cluster slots): one command and one reply instead of one per shard, which counts when many
+     * shards hold few entries. Null when a shard has no consumer group: {@link #readEach} then creates it again.
+     */
+    private Map<Integer, List<StreamMessage<String, String>>> readAtOnce(Map<Integer, ShardLeasing.ShardState> asked, int perShard) {
+        Map<String, Integer> shardOf = new HashMap<>();
+        Map<Integer, List<StreamMessage<String, String>>> replies = new LinkedHashMap<>();
+        List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
+        asked.forEach((shard, state) -> {
+            String stream = cx.keys().streamKey(shard);
+            shardOf.put(stream, shard);
+            replies.put(shard, new ArrayList<>());
+            offsets.add(offset(stream, state));
+        });
         List<StreamMessage<String, String>> messages;
         try {
             @SuppressWarnings("unchecked")
@@ -109,28 +117,15 @@ final class ShardReader {
             }
             throw e;
         }
-        Set<Integer> delivered = new HashSet<>();
-        List<Entry> entries = new ArrayList<>(messages.size());
         for (StreamMessage<String, String> m : messages) {
             Integer shard = shardOf.get(m.getStream());
             if (shard == null) {
                 throw new KvException("kv-engine[" + cx.group() + "]: Redis answered a read with entries of " + m.getStream()
                         + ", which was not asked for");
             }
-            delivered.add(shard);
-            if (m.getBody() == null || m.getBody().isEmpty()) {
-                // a pending entry that was trimmed or deleted: nothing to process, only to acknowledge
-                ack(shard, List.of(m.getId()));
-                continue;
-            }
-            entries.add(new Entry(shard, m.getId(), m.getBody()));
+            replies.get(shard).add(m);
         }
-        for (Map.Entry<Integer, ShardLeasing.ShardState> e : asked.entrySet()) {
-            if (e.getValue().readPending && !delivered.contains(e.getKey())) {
-                e.getValue().readPending = false;
-            }
-        }
-        return entries;
+        return replies;
     }
 
     /** Acknowledges the entries of several shards in one pipelined round trip. */
