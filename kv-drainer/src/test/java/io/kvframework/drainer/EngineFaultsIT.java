@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class EngineFaultsIT {
 
     /** Keeps the highest version of each key; fails on chosen calls. */
-    static final class FlakySink implements ChangeSink {
+    static class FlakySink implements ChangeSink {
         final Map<String, Long> versions = new ConcurrentHashMap<>();
         final AtomicInteger writes = new AtomicInteger();
         final AtomicInteger coalesceCalls = new AtomicInteger();
@@ -105,6 +105,63 @@ class EngineFaultsIT {
             try (StreamEngine engine = new StreamEngine(fx.kv, sink, options).start()) {
                 DrainerFixture.assertDrained(engine, Duration.ofSeconds(60));
                 assertThat(sink.versions).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void entriesAnotherConsumerHoldsOnAnOwnedShardAreClaimedAndWritten(RedisServer redis, DataSource db, TestNamespace ns)
+            throws Exception {
+        // an instance that loses or gives back a shard while its read is in flight gets entries delivered after the new owner
+        // claimed the shard's pending ones: only the owner's maintenance can still claim them (they used to stay pending forever)
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2)) {
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            AtomicInteger entered = new AtomicInteger();
+            FlakySink sink = new FlakySink(0, 0) {
+                @Override
+                public void write(SinkBatch batch) {
+                    entered.incrementAndGet();
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.write(batch);
+                }
+            };
+            EngineOptions options = DrainerFixture.fastEngine("stray", "e1").build();
+            try (StreamEngine engine = new StreamEngine(fx.kv, sink, options).start()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (engine.ownedShards().size() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(engine.ownedShards()).hasSize(2);
+                Map<String, Long> expected = new ConcurrentHashMap<>();
+                for (int i = 0; i < 10; i++) {
+                    Account a = fx.accounts.createWithKV(new Account("held-" + i, "o", i));
+                    expected.put("accounts:" + a.id(), a.version());
+                }
+                // the engine's first write waits at the gate; meanwhile another consumer of the group takes the next entries
+                while (entered.get() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                for (int i = 0; i < 10; i++) {
+                    Account a = fx.accounts.createWithKV(new Account("stray-" + i, "o", i));
+                    expected.put("accounts:" + a.id(), a.version());
+                }
+                Thread.sleep(50);
+                long taken = 0;
+                for (int shard = 0; shard < 2; shard++) {
+                    taken += fx.redis.xreadgroup(io.lettuce.core.Consumer.from("stray", "gone"), io.lettuce.core.XReadArgs.Builder.count(100),
+                            io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(fx.kv.keys().streamKey(shard))).size();
+                }
+                assertThat(taken).as("entries the other consumer took").isPositive();
+                gate.countDown();
+                DrainerFixture.assertDrained(engine, Duration.ofSeconds(30));
+                assertThat(sink.versions).isEqualTo(expected);
+                for (int shard = 0; shard < 2; shard++) {
+                    assertThat(fx.redis.xpending(fx.kv.keys().streamKey(shard), "stray").getCount()).isZero();
+                }
             }
         }
     }

@@ -2,12 +2,13 @@ package io.kvframework.stream;
 
 import io.kvframework.stream.internal.Leases;
 import io.lettuce.core.XTrimArgs;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The engine's housekeeping, off the processing thread: trimming below what every consumer group
@@ -19,19 +20,21 @@ final class EngineMaintenance {
     private final StreamGroups streams;
     private final EngineMeters meters;
     private final DeadLetters deadLetters;
-    private final Supplier<Set<Integer>> ownedShards;
+    private final Map<Integer, ShardLeasing.ShardState> owned;
+    private final ShardLeasing leasing;
     private final StallWatch stallWatch;
     private final Map<Integer, Long> stalled;
     private final AtomicLong deadLetterCount;
 
-    EngineMaintenance(EngineContext cx, StreamGroups streams, EngineMeters meters, DeadLetters deadLetters, Supplier<Set<Integer>> ownedShards,
+    EngineMaintenance(EngineContext cx, StreamGroups streams, EngineMeters meters, DeadLetters deadLetters, ShardLeasing leasing,
             Map<Integer, Long> stalled, AtomicLong deadLetterCount) {
         this.stalled = stalled;
         this.cx = cx;
         this.streams = streams;
         this.meters = meters;
         this.deadLetters = deadLetters;
-        this.ownedShards = ownedShards;
+        this.leasing = leasing;
+        this.owned = leasing.owned();
         this.deadLetterCount = deadLetterCount;
         this.stallWatch = new StallWatch(cx.keys().shards(), cx.options().stallTimeout());
     }
@@ -47,9 +50,11 @@ final class EngineMaintenance {
     }
 
     private void once() {
-        Set<Integer> mine = ownedShards.get();
+        Set<Integer> mine = new TreeSet<>(owned.keySet());
         for (int shard : mine) {
-            trim(shard);
+            List<StreamGroups.Group> groups = streams.groups(cx.keys().streamKey(shard));
+            trim(shard, groups);
+            reclaim(shard, groups);
         }
         for (int s = 0; s < cx.keys().shards(); s++) {
             if (mine.contains(s)) {
@@ -65,10 +70,10 @@ final class EngineMaintenance {
     }
 
     /** Trims the shard's stream below the oldest entry any consumer group still needs. */
-    private void trim(int shard) {
+    private void trim(int shard, List<StreamGroups.Group> groups) {
         String stream = cx.keys().streamKey(shard);
         String keepFrom = null;
-        for (StreamGroups.Group g : streams.groups(stream)) {
+        for (StreamGroups.Group g : groups) {
             // nothing pending: everything up to the last delivered entry is done with, that entry too (a
             // stream keeps its last id when empty, and a node of entries kept for one would stay allocated)
             String needed = g.pending() > 0 ? streams.oldestPending(stream, g.name()) : StreamGroups.nextId(g.lastDelivered());
@@ -79,6 +84,27 @@ final class EngineMaintenance {
         }
         if (keepFrom != null && !keepFrom.equals("0-0")) {
             cx.await(cx.redis().xtrim(stream, XTrimArgs.Builder.minId(keepFrom)), "trimming shard " + shard);
+        }
+    }
+
+    /**
+     * Claims the entries of an owned shard that another consumer of the group has held for longer
+     * than a lease: an instance that stopped, or that lost or gave back the shard while a read of it
+     * was in flight, after this one took the shard and claimed what was pending then. The shard then
+     * reads its pending entries. (A slow instance still writing one of them writes it twice, which
+     * sinks allow.)
+     */
+    private void reclaim(int shard, List<StreamGroups.Group> groups) {
+        ShardLeasing.ShardState state = owned.get(shard);
+        boolean pending = groups.stream().anyMatch(g -> g.name().equals(cx.group()) && g.pending() > 0);
+        if (state == null || !pending || !streams.othersHold(cx.keys().streamKey(shard), cx.group(), cx.me())) {
+            return;
+        }
+        int claimed = leasing.claimPending(shard, cx.options().leaseTtl());
+        if (claimed > 0) {
+            state.readPending = true;
+            cx.log().warn("kv-engine[{}]: claimed {} entries of shard {} that another instance held for over {} ms", cx.group(), claimed,
+                    shard, cx.options().leaseTtl().toMillis());
         }
     }
 

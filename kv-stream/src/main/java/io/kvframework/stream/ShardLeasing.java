@@ -138,6 +138,18 @@ final class ShardLeasing {
 
     private void take(int shard, long fence) throws Exception {
         Optional<String> committed = cx.sink().claim(shard, fence);
+        int claimed = claimPending(shard, Duration.ZERO);
+        owned.put(shard, new ShardState(fence, committed.orElse(null)));
+        cx.log().info("kv-engine[{}]: took shard {} (fence {}, {} pending entries claimed, committed up to {})", cx.group(), shard, fence,
+                claimed, committed.orElse("nothing"));
+    }
+
+    /**
+     * Makes the entries of a shard pending for other consumers of the group, idle at least
+     * {@code minIdle}, pending for this one (XAUTOCLAIM); returns how many. A shard without the group
+     * gets it again (with nothing pending).
+     */
+    int claimPending(int shard, Duration minIdle) {
         String stream = cx.keys().streamKey(shard);
         String cursor = "0-0";
         int claimed = 0;
@@ -145,7 +157,7 @@ final class ShardLeasing {
             ClaimedMessages<String, String> c;
             try {
                 c = cx.await(cx.redis().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(Consumer.from(cx.group(), cx.me()),
-                        Duration.ZERO, cursor).count(1000)), "claiming pending entries");
+                        minIdle, cursor).count(1000)), "claiming pending entries");
             } catch (KvException e) {
                 if (!noGroup(e)) {
                     throw e;
@@ -156,9 +168,7 @@ final class ShardLeasing {
             claimed += c.getMessages().size();
             cursor = c.getId();
         } while (!"0-0".equals(cursor));
-        owned.put(shard, new ShardState(fence, committed.orElse(null)));
-        cx.log().info("kv-engine[{}]: took shard {} (fence {}, {} pending entries claimed, committed up to {})", cx.group(), shard, fence,
-                claimed, committed.orElse("nothing"));
+        return claimed;
     }
 
     /** Releases every lease and leaves the member list (on stop). */

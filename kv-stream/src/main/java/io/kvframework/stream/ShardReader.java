@@ -5,7 +5,9 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,15 +17,34 @@ import java.util.Map;
  * Reads the owned shards — in one XREADGROUP on standalone Redis, one pipelined XREADGROUP per shard
  * on Redis Cluster — a shard's own pending entries first after taking it or after a failure, then
  * new ones; and acknowledges what the sink committed.
+ *
+ * <p>Two things overlap with the sink's work. {@link #readAhead()} sends the next read while the
+ * batch just read is written, and the next {@link #read()} takes its reply; it is sent only when no
+ * shard must read its pending entries first, and the entries it delivered for a shard that failed,
+ * or was lost or taken again, since are left out: they stay pending and are read with that
+ * shard's pending entries (or claimed by its next owner). Acknowledgements ({@link #ackAll}) are sent without waiting; their replies are looked at
+ * by later reads and waited for by {@link #awaitAcks()}. An entry delivered to this instance and
+ * not processed stays pending in Redis, whoever owns its shard next (see
+ * {@link ShardLeasing}, {@link EngineMaintenance}).
  */
 final class ShardReader {
+    /** Acknowledgements sent and not yet seen answered before a read waits for the oldest. */
+    static final int MAX_UNANSWERED_ACKS = 64;
+
     /** One stream entry read from a shard. */
     record Entry(int shard, String id, Map<String, String> fields) {
+    }
+
+    /** A read sent: the shards asked (with their state then) and the replies to come. */
+    private record Sent(Map<Integer, ShardLeasing.ShardState> asked, RedisFuture<List<StreamMessage<String, String>>> atOnce,
+            Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> each) {
     }
 
     private final EngineContext cx;
     private final ShardLeasing leasing;
     private final Map<Integer, ShardLeasing.ShardState> owned;
+    private final Deque<RedisFuture<Long>> acks = new ArrayDeque<>();
+    private Sent ahead;
 
     ShardReader(EngineContext cx, ShardLeasing leasing) {
         this.cx = cx;
@@ -31,19 +52,124 @@ final class ShardReader {
         this.owned = leasing.owned();
     }
 
-    /** The next entries of every owned shard, up to about the batch size in all. */
+    /** The next entries of the owned shards, up to about the batch size in all; the reply of the read sent ahead if there is one. */
     List<Entry> read() {
-        if (owned.isEmpty()) {
-            return List.of();
+        checkAcks(MAX_UNANSWERED_ACKS);
+        Sent sent = ahead;
+        ahead = null;
+        if (sent == null) {
+            if (owned.isEmpty()) {
+                return List.of();
+            }
+            // the shards read now: the lease thread may add shards meanwhile, whose pending entries are not read yet
+            return entries(new LinkedHashMap<>(owned), collect(send(new LinkedHashMap<>(owned))));
         }
-        // the shards read now: the lease thread may add shards meanwhile, whose pending entries are not read yet
-        Map<Integer, ShardLeasing.ShardState> asked = new LinkedHashMap<>(owned);
+        Map<Integer, List<StreamMessage<String, String>>> replies = collect(sent);
+        // a shard that since failed (it reads its pending entries again), was lost or was taken again leaves out what this
+        // read delivered: those entries stay pending for this consumer and are read with the shard's pending ones or claimed
+        replies.keySet().removeIf(shard -> {
+            ShardLeasing.ShardState now = owned.get(shard);
+            return now != sent.asked().get(shard) || now.readPending;
+        });
+        return entries(sent.asked(), replies);
+    }
+
+    /**
+     * Sends the next read of new entries now, while the entries just read are written; the next
+     * {@link #read()} takes its reply. Only when every owned shard is past its pending entries (a
+     * read of pending entries sent early would return those being written).
+     */
+    void readAhead() {
+        if (ahead != null || owned.isEmpty()) {
+            return;
+        }
+        for (ShardLeasing.ShardState state : owned.values()) {
+            if (state.readPending) {
+                return;
+            }
+        }
+        ahead = send(new LinkedHashMap<>(owned));
+    }
+
+    private Sent send(Map<Integer, ShardLeasing.ShardState> asked) {
         int perShard = Math.max(16, cx.options().batchSize() / asked.size());
-        Map<Integer, List<StreamMessage<String, String>>> replies = !cx.kv().isCluster() && asked.size() > 1 ? readAtOnce(asked, perShard)
-                : null;
-        if (replies == null) {
-            replies = readEach(asked, perShard);
+        Consumer<String> me = Consumer.from(cx.group(), cx.me());
+        if (!cx.kv().isCluster() && asked.size() > 1) {
+            // every shard in one XREADGROUP (standalone Redis only: the shards' streams live in different
+            // cluster slots): one command and one reply instead of one per shard
+            List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
+            asked.forEach((shard, state) -> offsets.add(offset(cx.keys().streamKey(shard), state)));
+            @SuppressWarnings("unchecked")
+            XReadArgs.StreamOffset<String>[] streams = offsets.toArray(new XReadArgs.StreamOffset[0]);
+            return new Sent(asked, cx.redis().xreadgroup(me, XReadArgs.Builder.count(perShard), streams), null);
         }
+        Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
+        asked.forEach((shard, state) -> futures.put(shard, cx.redis().xreadgroup(me, XReadArgs.Builder.count(perShard),
+                offset(cx.keys().streamKey(shard), state))));
+        return new Sent(asked, null, futures);
+    }
+
+    private static XReadArgs.StreamOffset<String> offset(String stream, ShardLeasing.ShardState state) {
+        return state.readPending ? XReadArgs.StreamOffset.from(stream, "0") : XReadArgs.StreamOffset.lastConsumed(stream);
+    }
+
+    /**
+     * The replies of a read by shard. A shard whose group is gone (Redis lost its data) gets it again
+     * and is left out; when the one-command read meets a missing group, every shard is read again
+     * one by one.
+     */
+    private Map<Integer, List<StreamMessage<String, String>>> collect(Sent sent) {
+        if (sent.atOnce() != null) {
+            List<StreamMessage<String, String>> messages;
+            try {
+                messages = cx.await(sent.atOnce(), "reading " + sent.asked().size() + " shards");
+            } catch (KvException e) {
+                if (!ShardLeasing.noGroup(e)) {
+                    throw e;
+                }
+                Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> each = new LinkedHashMap<>();
+                Consumer<String> me = Consumer.from(cx.group(), cx.me());
+                int perShard = Math.max(16, cx.options().batchSize() / sent.asked().size());
+                sent.asked().forEach((shard, state) -> each.put(shard, cx.redis().xreadgroup(me, XReadArgs.Builder.count(perShard),
+                        offset(cx.keys().streamKey(shard), state))));
+                return collect(new Sent(sent.asked(), null, each));
+            }
+            return byShard(sent.asked(), messages);
+        }
+        Map<Integer, List<StreamMessage<String, String>>> replies = new LinkedHashMap<>();
+        for (Map.Entry<Integer, RedisFuture<List<StreamMessage<String, String>>>> f : sent.each().entrySet()) {
+            try {
+                replies.put(f.getKey(), cx.await(f.getValue(), "reading shard " + f.getKey()));
+            } catch (KvException e) {
+                if (!ShardLeasing.noGroup(e)) {
+                    throw e;
+                }
+                leasing.recreateGroups(f.getKey());
+            }
+        }
+        return replies;
+    }
+
+    private Map<Integer, List<StreamMessage<String, String>>> byShard(Map<Integer, ShardLeasing.ShardState> asked,
+            List<StreamMessage<String, String>> messages) {
+        Map<String, Integer> shardOf = new HashMap<>();
+        Map<Integer, List<StreamMessage<String, String>>> replies = new LinkedHashMap<>();
+        asked.keySet().forEach(shard -> {
+            shardOf.put(cx.keys().streamKey(shard), shard);
+            replies.put(shard, new ArrayList<>());
+        });
+        for (StreamMessage<String, String> m : messages) {
+            Integer shard = shardOf.get(m.getStream());
+            if (shard == null) {
+                throw new KvException("kv-engine[" + cx.group() + "]: Redis answered a read with entries of " + m.getStream()
+                        + ", which was not asked for");
+            }
+            replies.get(shard).add(m);
+        }
+        return replies;
+    }
+
+    private List<Entry> entries(Map<Integer, ShardLeasing.ShardState> asked, Map<Integer, List<StreamMessage<String, String>>> replies) {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<Integer, List<StreamMessage<String, String>>> r : replies.entrySet()) {
             int shard = r.getKey();
@@ -64,76 +190,23 @@ final class ShardReader {
         return entries;
     }
 
-    private static XReadArgs.StreamOffset<String> offset(String stream, ShardLeasing.ShardState state) {
-        return state.readPending ? XReadArgs.StreamOffset.from(stream, "0") : XReadArgs.StreamOffset.lastConsumed(stream);
-    }
-
     /**
-     * One pipelined XREADGROUP per shard; a shard whose group is gone (Redis lost its data) gets it
-     * again and is left out of this read.
+     * Acknowledges the entries of several shards without waiting for Redis's replies (a failed one
+     * surfaces at a later read; its entries stay pending and are written again, which sinks allow).
      */
-    private Map<Integer, List<StreamMessage<String, String>>> readEach(Map<Integer, ShardLeasing.ShardState> asked, int perShard) {
-        Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
-        asked.forEach((shard, state) -> futures.put(shard, cx.redis().xreadgroup(Consumer.from(cx.group(), cx.me()),
-                XReadArgs.Builder.count(perShard), offset(cx.keys().streamKey(shard), state))));
-        Map<Integer, List<StreamMessage<String, String>>> replies = new LinkedHashMap<>();
-        for (Map.Entry<Integer, RedisFuture<List<StreamMessage<String, String>>>> f : futures.entrySet()) {
-            try {
-                replies.put(f.getKey(), cx.await(f.getValue(), "reading shard " + f.getKey()));
-            } catch (KvException e) {
-                if (!ShardLeasing.noGroup(e)) {
-                    throw e;
-                }
-                leasing.recreateGroups(f.getKey());
-            }
-        }
-        return replies;
-    }
-
-    /**
-     * Every shard in one XREADGROUP (standalone Redis only: the shards' streams live in different
-     * cluster slots): one command and one reply instead of one per shard, which counts when many
-     * shards hold few entries. Null when a shard has no consumer group: {@link #readEach} then creates it again.
-     */
-    private Map<Integer, List<StreamMessage<String, String>>> readAtOnce(Map<Integer, ShardLeasing.ShardState> asked, int perShard) {
-        Map<String, Integer> shardOf = new HashMap<>();
-        Map<Integer, List<StreamMessage<String, String>>> replies = new LinkedHashMap<>();
-        List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
-        asked.forEach((shard, state) -> {
-            String stream = cx.keys().streamKey(shard);
-            shardOf.put(stream, shard);
-            replies.put(shard, new ArrayList<>());
-            offsets.add(offset(stream, state));
-        });
-        List<StreamMessage<String, String>> messages;
-        try {
-            @SuppressWarnings("unchecked")
-            XReadArgs.StreamOffset<String>[] streams = offsets.toArray(new XReadArgs.StreamOffset[0]);
-            messages = cx.await(cx.redis().xreadgroup(Consumer.from(cx.group(), cx.me()), XReadArgs.Builder.count(perShard), streams),
-                    "reading " + offsets.size() + " shards");
-        } catch (KvException e) {
-            if (ShardLeasing.noGroup(e)) {
-                return null;
-            }
-            throw e;
-        }
-        for (StreamMessage<String, String> m : messages) {
-            Integer shard = shardOf.get(m.getStream());
-            if (shard == null) {
-                throw new KvException("kv-engine[" + cx.group() + "]: Redis answered a read with entries of " + m.getStream()
-                        + ", which was not asked for");
-            }
-            replies.get(shard).add(m);
-        }
-        return replies;
-    }
-
-    /** Acknowledges the entries of several shards in one pipelined round trip. */
     void ackAll(Map<Integer, List<String>> ids) {
-        List<RedisFuture<Long>> futures = new ArrayList<>();
-        ids.forEach((shard, list) -> futures.add(cx.redis().xack(cx.keys().streamKey(shard), cx.group(), list.toArray(String[]::new))));
-        for (RedisFuture<Long> f : futures) {
-            cx.await(f, "acknowledging");
+        ids.forEach((shard, list) -> acks.addLast(cx.redis().xack(cx.keys().streamKey(shard), cx.group(), list.toArray(String[]::new))));
+    }
+
+    /** Waits for every acknowledgement sent; throws the first failure. */
+    void awaitAcks() {
+        checkAcks(0);
+    }
+
+    /** Looks at the answered acknowledgements and waits for the oldest ones while more than {@code unanswered} are outstanding. */
+    private void checkAcks(int unanswered) {
+        while (!acks.isEmpty() && (acks.peekFirst().isDone() || acks.size() > unanswered)) {
+            cx.await(acks.pollFirst(), "acknowledging");
         }
     }
 

@@ -79,7 +79,7 @@ public final class StreamEngine implements AutoCloseable {
         MeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry() : kv.options().meterRegistry();
         this.meters = new EngineMeters(registry, Tags.of("namespace", keys.namespace(), "group", group, "sink", sink.name()),
                 keys.shards(), owned, stalled, deadLetterCount);
-        this.maintenance = new EngineMaintenance(cx, streams, meters, deadLetters, this::ownedShards, stalled, deadLetterCount);
+        this.maintenance = new EngineMaintenance(cx, streams, meters, deadLetters, leasing, stalled, deadLetterCount);
         this.reader = new ShardReader(cx, leasing);
         this.writer = new BatchWriter(cx, meters, deadLetters, owned, () -> running, reader::ack);
         this.pipeline = new BatchPipeline(cx, owned, writer, reader, meters, commitListeners);
@@ -269,6 +269,8 @@ public final class StreamEngine implements AutoCloseable {
                         Thread.sleep(options.pollInterval().toMillis() * idlePolls);
                     } else {
                         idlePolls = 0;
+                        // the next read travels while these entries are written
+                        reader.readAhead();
                         pipeline.process(entries);
                     }
                 } catch (InterruptedException e) {
@@ -300,6 +302,7 @@ public final class StreamEngine implements AutoCloseable {
     private void finishInFlight() {
         try {
             pipeline.settle();
+            reader.awaitAcks();
         } catch (RuntimeException | Error e) {
             cx.log().warn("kv-engine[{}]: batches in flight could not be finished ({}); their entries stay pending", group, e.toString());
             pipeline.abandon();

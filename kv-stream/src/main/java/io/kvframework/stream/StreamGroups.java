@@ -109,6 +109,12 @@ public final class StreamGroups {
         return p.getCount() == 0 ? null : p.getMessageIds().getLower().getValue();
     }
 
+    /** Whether consumers of the group other than {@code consumer} have entries pending. */
+    public boolean othersHold(String stream, String group, String consumer) {
+        PendingMessages p = await(kv.redis().xpending(stream, group), "reading pending entries");
+        return p.getConsumerMessageCount().entrySet().stream().anyMatch(e -> !e.getKey().equals(consumer) && e.getValue() > 0);
+    }
+
     /** Milliseconds since the oldest entry the group has not acknowledged was written; 0 when none. */
     public long oldestAgeMillis(String stream, Group g) {
         String oldest = g.pending() > 0 ? oldestPending(stream, g.name()) : firstAfter(stream, g.lastDelivered());
