@@ -270,6 +270,12 @@ public final class Drainer implements StreamService {
 
         @Override
         public void close() {
+            try {
+                evictions.checkSent(true);
+            } catch (RuntimeException e) {
+                LOG.warn("kv-drainer: eviction schedules still unanswered at close ({}); their rows stay cached until written again",
+                        e.toString());
+            }
             database.close();
         }
 

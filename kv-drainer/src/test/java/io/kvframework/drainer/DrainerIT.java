@@ -320,4 +320,28 @@ class DrainerIT {
                     .hasMessageContaining("accounts.version: expected bigint not null, found no such column");
         }
     }
+
+    @Test
+    void anEvictionScheduleRedisRefusedIsSentAgain(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        // schedules are not waited for; one Redis refused is sent again by the next batch or sweep
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 1)) {
+            String expiry = fx.kv.keys().expiryKey(0);
+            fx.redis.set(expiry, "in the way"); // ZADD answers WRONGTYPE while this is here
+            try (Drainer drainer = fx.drainer("d1").start()) {
+                fx.accounts.createWithKV(new Account("kept", "ann", 1));
+                assertThat(drainer.awaitDrained(Duration.ofSeconds(30))).isTrue();
+                String row = fx.kv.keys().rowKey(0, "accounts", "kept");
+                Thread.sleep(1500); // past the row's 1 s in the cache: it stays, nothing scheduled its eviction
+                assertThat(fx.redis.exists(row)).isEqualTo(1);
+                assertThat(fx.redis.type(expiry)).isEqualTo("string");
+                fx.redis.del(expiry);
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (fx.redis.exists(row) > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(fx.redis.exists(row)).as("the row is evicted once its schedule was sent again").isZero();
+                assertThat(fx.accounts.findOneWithKV(ID.eq("kept")).map(Account::balance)).contains(1L);
+            }
+        }
+    }
 }
