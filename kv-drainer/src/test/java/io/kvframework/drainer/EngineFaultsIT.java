@@ -165,4 +165,36 @@ class EngineFaultsIT {
             }
         }
     }
+
+    @Test
+    void anIdleEngineWaitsInRedisForNewEntriesOnAConnectionOfItsOwn(RedisServer redis, DataSource db, TestNamespace ns) throws Exception {
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2)) {
+            FlakySink sink = new FlakySink(0, 0);
+            try (StreamEngine engine = new StreamEngine(fx.kv, sink, DrainerFixture.fastEngine("idle", "e1").build()).start()) {
+                // idle and owning both shards: its read waits in XREADGROUP … BLOCK, on a connection that is not the shared one
+                waitForBlockedRead(fx, true);
+                Account a = fx.accounts.createWithKV(new Account("woken", "o", 1));
+                DrainerFixture.assertDrained(engine, Duration.ofSeconds(30));
+                assertThat(sink.versions).containsEntry("accounts:woken", a.version());
+                // the application's commands on the shared connection do not queue behind the waiting read
+                assertThat(fx.accounts.findOneWithKV(Account.ID.eq("woken"))).isPresent();
+                waitForBlockedRead(fx, true);
+            }
+            waitForBlockedRead(fx, false); // closed with the engine
+        }
+    }
+
+    /** Waits until Redis lists a client blocked in XREADGROUP (or, with {@code present} false, none). */
+    private static void waitForBlockedRead(DrainerFixture fx, boolean present) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean seen;
+        do {
+            seen = fx.redis.clientList().lines().anyMatch(l -> l.contains("cmd=xreadgroup") && l.matches(".* flags=\\w*b\\w* .*"));
+            if (seen == present) {
+                return;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError((present ? "no" : "still a") + " client blocked in XREADGROUP:\n" + fx.redis.clientList());
+    }
 }

@@ -27,6 +27,7 @@ import io.lettuce.core.protocol.RedisCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +58,8 @@ public final class KvClient implements AutoCloseable {
     private final KvOptions options;
     private final KvKeys keys;
     private final AutoCloseable redisClient;
+    /** The client of standalone Redis this KvClient opened, for {@link #newDedicatedConnection()}; null otherwise. */
+    private final RedisClient standalone;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> async;
     private final boolean cluster;
@@ -73,6 +76,7 @@ public final class KvClient implements AutoCloseable {
         this.options = b.options;
         this.keys = new KvKeys(options.namespace(), options.shards());
         this.dataSource = b.database != null ? b.database.dataSource() : b.dataSource;
+        RedisClient own = null;
         if (b.connection != null) {
             this.redisClient = null;
             this.connection = b.connection;
@@ -97,7 +101,9 @@ public final class KvClient implements AutoCloseable {
             };
             this.connection = connect(client::connect, b.redisUri.toString());
             this.ownsConnection = true;
+            own = client;
         }
+        this.standalone = own;
         this.connection.setTimeout(options.commandTimeout());
         if (!ownsConnection && replaysWrites(connection.getOptions())) {
             LOG.warn("kv-redis: the connection given to KvClient re-sends commands after a reconnect (Lettuce's default,"
@@ -246,6 +252,22 @@ public final class KvClient implements AutoCloseable {
     /** Whether the connection is to a Redis Cluster. */
     public boolean isCluster() {
         return cluster;
+    }
+
+    /**
+     * A new connection to the same standalone Redis, with this client's options and command
+     * timeout, for a caller that blocks on it: the stream engine waits in {@code XREADGROUP … BLOCK}
+     * for new entries, which on the shared connection would hold up every command queued behind it.
+     * Empty for Redis Cluster and for a connection the application passed in (the engine then
+     * polls). The caller closes it.
+     */
+    public Optional<StatefulRedisConnection<String, String>> newDedicatedConnection() {
+        if (standalone == null) {
+            return Optional.empty();
+        }
+        StatefulRedisConnection<String, String> c = standalone.connect();
+        c.setTimeout(options.commandTimeout());
+        return Optional.of(c);
     }
 
     /** The async command interface of the shared connection (for the drainer and tools). */

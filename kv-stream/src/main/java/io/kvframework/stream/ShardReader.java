@@ -5,6 +5,9 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -45,6 +48,10 @@ final class ShardReader {
     private final Map<Integer, ShardLeasing.ShardState> owned;
     private final Deque<RedisFuture<Long>> acks = new ArrayDeque<>();
     private Sent ahead;
+    /** The connection reads go over when this reader has one of its own (standalone Redis): reads may block on it. */
+    private StatefulRedisConnection<String, String> dedicated;
+    private boolean dedicatedTried;
+    private boolean lastReadWaited;
 
     ShardReader(EngineContext cx, ShardLeasing leasing) {
         this.cx = cx;
@@ -54,7 +61,17 @@ final class ShardReader {
 
     /** The next entries of the owned shards, up to about the batch size in all; the reply of the read sent ahead if there is one. */
     List<Entry> read() {
+        return read(null);
+    }
+
+    /**
+     * As {@link #read()}; with {@code wait} (after a read found nothing), when this reader has a
+     * connection of its own and every owned shard reads new entries, Redis holds the read up to
+     * {@code wait} until an entry arrives ({@code XREADGROUP … BLOCK}), instead of the engine polling.
+     */
+    List<Entry> read(Duration wait) {
         checkAcks(MAX_UNANSWERED_ACKS);
+        lastReadWaited = false;
         Sent sent = ahead;
         ahead = null;
         if (sent == null) {
@@ -62,7 +79,11 @@ final class ShardReader {
                 return List.of();
             }
             // the shards read now: the lease thread may add shards meanwhile, whose pending entries are not read yet
-            return entries(new LinkedHashMap<>(owned), collect(send(new LinkedHashMap<>(owned))));
+            Map<Integer, ShardLeasing.ShardState> asked = new LinkedHashMap<>(owned);
+            reads();
+            Duration block = wait != null && dedicated != null && readsNew(asked) ? wait : null;
+            lastReadWaited = block != null;
+            return entries(asked, collect(send(asked, block)));
         }
         Map<Integer, List<StreamMessage<String, String>>> replies = collect(sent);
         // a shard that since failed (it reads its pending entries again), was lost or was taken again leaves out what this
@@ -74,6 +95,43 @@ final class ShardReader {
         return entries(sent.asked(), replies);
     }
 
+    /** Whether the last {@link #read(Duration)} waited in Redis for new entries (then the engine need not sleep before the next). */
+    boolean lastReadWaited() {
+        return lastReadWaited;
+    }
+
+    private static boolean readsNew(Map<Integer, ShardLeasing.ShardState> shards) {
+        for (ShardLeasing.ShardState state : shards.values()) {
+            if (state.readPending) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where reads go: this reader's own connection on standalone Redis (opened on first use; a read
+     * that waits there holds up nobody else's commands), else the shared one.
+     */
+    private RedisClusterAsyncCommands<String, String> reads() {
+        if (!dedicatedTried) {
+            dedicatedTried = true;
+            try {
+                dedicated = cx.kv().newDedicatedConnection().orElse(null);
+            } catch (RuntimeException e) {
+                cx.log().warn("kv-engine[{}]: no connection of its own for reads ({}); polling on the shared one", cx.group(), e.toString());
+            }
+        }
+        return dedicated != null ? dedicated.async() : cx.redis();
+    }
+
+    /** Closes the reader's own connection, if it opened one. */
+    void close() {
+        if (dedicated != null) {
+            dedicated.close();
+        }
+    }
+
     /**
      * Sends the next read of new entries now, while the entries just read are written; the next
      * {@link #read()} takes its reply. Only when every owned shard is past its pending entries (a
@@ -83,28 +141,27 @@ final class ShardReader {
         if (ahead != null || owned.isEmpty()) {
             return;
         }
-        for (ShardLeasing.ShardState state : owned.values()) {
-            if (state.readPending) {
-                return;
-            }
+        if (readsNew(owned)) {
+            ahead = send(new LinkedHashMap<>(owned), null);
         }
-        ahead = send(new LinkedHashMap<>(owned));
     }
 
-    private Sent send(Map<Integer, ShardLeasing.ShardState> asked) {
+    private Sent send(Map<Integer, ShardLeasing.ShardState> asked, Duration block) {
         int perShard = Math.max(16, cx.options().batchSize() / asked.size());
         Consumer<String> me = Consumer.from(cx.group(), cx.me());
-        if (!cx.kv().isCluster() && asked.size() > 1) {
+        RedisClusterAsyncCommands<String, String> redis = reads();
+        if (!cx.kv().isCluster() && (asked.size() > 1 || block != null)) {
             // every shard in one XREADGROUP (standalone Redis only: the shards' streams live in different
             // cluster slots): one command and one reply instead of one per shard
             List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
             asked.forEach((shard, state) -> offsets.add(offset(cx.keys().streamKey(shard), state)));
             @SuppressWarnings("unchecked")
             XReadArgs.StreamOffset<String>[] streams = offsets.toArray(new XReadArgs.StreamOffset[0]);
-            return new Sent(asked, cx.redis().xreadgroup(me, XReadArgs.Builder.count(perShard), streams), null);
+            XReadArgs args = block == null ? XReadArgs.Builder.count(perShard) : XReadArgs.Builder.count(perShard).block(block);
+            return new Sent(asked, redis.xreadgroup(me, args, streams), null);
         }
         Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
-        asked.forEach((shard, state) -> futures.put(shard, cx.redis().xreadgroup(me, XReadArgs.Builder.count(perShard),
+        asked.forEach((shard, state) -> futures.put(shard, redis.xreadgroup(me, XReadArgs.Builder.count(perShard),
                 offset(cx.keys().streamKey(shard), state))));
         return new Sent(asked, null, futures);
     }
@@ -130,7 +187,7 @@ final class ShardReader {
                 Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> each = new LinkedHashMap<>();
                 Consumer<String> me = Consumer.from(cx.group(), cx.me());
                 int perShard = Math.max(16, cx.options().batchSize() / sent.asked().size());
-                sent.asked().forEach((shard, state) -> each.put(shard, cx.redis().xreadgroup(me, XReadArgs.Builder.count(perShard),
+                sent.asked().forEach((shard, state) -> each.put(shard, reads().xreadgroup(me, XReadArgs.Builder.count(perShard),
                         offset(cx.keys().streamKey(shard), state))));
                 return collect(new Sent(sent.asked(), null, each));
             }

@@ -255,18 +255,21 @@ public final class StreamEngine implements AutoCloseable {
         try {
             while (running) {
                 try {
-                    List<ShardReader.Entry> entries = reader.read();
+                    // after a read that found nothing, the next one waits in Redis for new entries where it can
+                    List<ShardReader.Entry> entries = reader.read(idlePolls > 0 ? idleWait() : null);
                     if (entries.isEmpty() && pipeline.inFlight() > 0) {
                         // nothing new: finish what is in flight before idling
                         pipeline.settle();
                     } else if (entries.isEmpty()) {
-                        // idle: poll less and less often, up to ten poll intervals; once fully idle, look at this
-                        // consumer's own pending entries again (a safety net: nothing delivered stays unprocessed)
+                        // idle: poll less and less often, up to ten poll intervals (or wait in Redis as long); once fully idle,
+                        // look at this consumer's own pending entries again (a safety net: nothing delivered stays unprocessed)
                         if (idlePolls == 10 && ++idleRounds % 20 == 0) {
                             owned.values().forEach(state -> state.readPending = true);
                         }
                         idlePolls = Math.min(idlePolls + 1, 10);
-                        Thread.sleep(options.pollInterval().toMillis() * idlePolls);
+                        if (!reader.lastReadWaited()) {
+                            Thread.sleep(options.pollInterval().toMillis() * idlePolls);
+                        }
                     } else {
                         idlePolls = 0;
                         // the next read travels while these entries are written
@@ -294,8 +297,18 @@ public final class StreamEngine implements AutoCloseable {
             running = false;
             finishInFlight();
             leasing.releaseAll();
+            reader.close();
             cx.log().info("kv-engine[{}]: instance {} stopped", group, me);
         }
+    }
+
+    /**
+     * How long an idle read waits in Redis for new entries: ten poll intervals, at most half the
+     * command timeout (so that the lease thread's changes and {@link #close()} are seen soon).
+     */
+    private Duration idleWait() {
+        long millis = Math.min(options.pollInterval().toMillis() * 10, kv.options().commandTimeout().toMillis() / 2);
+        return Duration.ofMillis(Math.max(1, millis));
     }
 
     /** On the way out: the batches in flight are finished if their writes succeed, else left pending. */
