@@ -47,6 +47,8 @@ public final class KafkaSink implements ChangeSink {
     private final int partitions;
     private final short replication;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    /** Table → its topic, once the topic is known to exist (one map lookup per record). */
+    private final Map<String, String> readyTopics = new ConcurrentHashMap<>();
 
     /**
      * @param bootstrapServers Kafka bootstrap servers
@@ -135,8 +137,12 @@ public final class KafkaSink implements ChangeSink {
 
     private ProducerRecord<String, byte[]> record(ChangeEvent event) throws InterruptedException, ExecutionException,
             java.util.concurrent.TimeoutException {
-        String topic = topic(event.table());
-        ensureTopic(topic);
+        String topic = readyTopics.get(event.table());
+        if (topic == null) {
+            topic = topic(event.table());
+            ensureTopic(topic);
+            readyTopics.put(event.table(), topic);
+        }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), ChangeEnvelope.toJson(event));
         record.headers().add("kv.table", event.table().getBytes(StandardCharsets.UTF_8));
         record.headers().add("kv.op", event.op().code().getBytes(StandardCharsets.UTF_8));
