@@ -21,14 +21,16 @@ import java.util.Map;
  * on Redis Cluster — a shard's own pending entries first after taking it or after a failure, then
  * new ones; and acknowledges what the sink committed.
  *
- * <p>Two things overlap with the sink's work. {@link #readAhead()} sends the next read while the
- * batch just read is written, and the next {@link #read()} takes its reply; it is sent only when no
- * shard must read its pending entries first, and the entries it delivered for a shard that failed,
- * or was lost or taken again, since are left out: they stay pending and are read with that
- * shard's pending entries (or claimed by its next owner). Acknowledgements ({@link #ackAll}) are sent without waiting; their replies are looked at
+ * <p>Three things keep the engine from waiting on Redis. {@link #readAhead()} sends the next read
+ * while the batch just read is written, and the next {@link #read(Duration)} takes its reply; it is
+ * sent only when no shard must read its pending entries first, and the entries it delivered for a
+ * shard that failed, or was lost or taken again, since are left out: they stay pending and are
+ * read with that shard's pending entries (or claimed by its next owner). On standalone Redis reads
+ * go over a connection of the reader's own, where a read after an empty one waits in Redis for new
+ * entries. Acknowledgements ({@link #ackAll}) are sent without waiting; their replies are looked at
  * by later reads and waited for by {@link #awaitAcks()}. An entry delivered to this instance and
- * not processed stays pending in Redis, whoever owns its shard next (see
- * {@link ShardLeasing}, {@link EngineMaintenance}).
+ * not processed stays pending in Redis, whoever owns its shard next (see {@link ShardLeasing},
+ * {@link EngineMaintenance}).
  */
 final class ShardReader {
     /** Acknowledgements sent and not yet seen answered before a read waits for the oldest. */
@@ -59,15 +61,11 @@ final class ShardReader {
         this.owned = leasing.owned();
     }
 
-    /** The next entries of the owned shards, up to about the batch size in all; the reply of the read sent ahead if there is one. */
-    List<Entry> read() {
-        return read(null);
-    }
-
     /**
-     * As {@link #read()}; with {@code wait} (after a read found nothing), when this reader has a
-     * connection of its own and every owned shard reads new entries, Redis holds the read up to
-     * {@code wait} until an entry arrives ({@code XREADGROUP … BLOCK}), instead of the engine polling.
+     * The next entries of the owned shards, up to about the batch size in all: the reply of the read
+     * sent ahead if there is one. With {@code wait} (after a read found nothing), when this reader
+     * has a connection of its own and every owned shard reads new entries, Redis holds the read up
+     * to {@code wait} until an entry arrives ({@code XREADGROUP … BLOCK}) instead of the engine polling.
      */
     List<Entry> read(Duration wait) {
         checkAcks(MAX_UNANSWERED_ACKS);
@@ -134,7 +132,7 @@ final class ShardReader {
 
     /**
      * Sends the next read of new entries now, while the entries just read are written; the next
-     * {@link #read()} takes its reply. Only when every owned shard is past its pending entries (a
+     * {@link #read(Duration)} takes its reply. Only when every owned shard is past its pending entries (a
      * read of pending entries sent early would return those being written).
      */
     void readAhead() {
