@@ -163,7 +163,36 @@ public final class KafkaSink implements ChangeSink {
                 }
             }
         }
+        awaitLeaders(topic);
         knownTopics.add(topic);
+    }
+
+    /**
+     * Waits until every partition's leader serves requests (a {@code ListOffsets} to each succeeds),
+     * at most 30 s. Sending to a topic created a moment ago can meet a leader that does not serve
+     * yet: the first request fails with NOT_LEADER_OR_FOLLOWER, the broker accepts the next one as
+     * the producer's first on that partition, and the retried first is refused as out of sequence
+     * until it expires, after records sent behind it were written (seen in KafkaBridgeIT: a key's
+     * version 1 reached Kafka after its version 4).
+     */
+    private void awaitLeaders(String topic) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        int count = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        for (int p = 0; p < count; p++) {
+            latest.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     @Override
