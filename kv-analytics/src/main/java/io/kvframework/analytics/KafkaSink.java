@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +45,6 @@ public final class KafkaSink implements ChangeSink {
     private final String topicPattern;
     private final int partitions;
     private final short replication;
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     /** Table → its topic, once the topic is known to exist (one map lookup per record). */
     private final Map<String, String> readyTopics = new ConcurrentHashMap<>();
 
@@ -151,9 +149,6 @@ public final class KafkaSink implements ChangeSink {
     }
 
     private void ensureTopic(String topic) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        if (knownTopics.contains(topic)) {
-            return;
-        }
         if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
             try {
                 admin.createTopics(List.of(new NewTopic(topic, partitions, replication))).all().get(30, TimeUnit.SECONDS);
@@ -164,7 +159,6 @@ public final class KafkaSink implements ChangeSink {
             }
         }
         awaitLeaders(topic);
-        knownTopics.add(topic);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kvframework.stream;
 
 import io.kvframework.stream.internal.Leases;
+import io.lettuce.core.models.stream.PendingMessages;
 import io.lettuce.core.XTrimArgs;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +53,13 @@ final class EngineMaintenance {
     private void once() {
         Set<Integer> mine = new TreeSet<>(owned.keySet());
         for (int shard : mine) {
-            List<StreamGroups.Group> groups = streams.groups(cx.keys().streamKey(shard));
-            trim(shard, groups);
-            reclaim(shard, groups);
+            String stream = cx.keys().streamKey(shard);
+            List<StreamGroups.Group> groups = streams.groups(stream);
+            // this group's pending summary, read once for trimming and reclaiming
+            PendingMessages ours = groups.stream().anyMatch(g -> g.name().equals(cx.group()) && g.pending() > 0)
+                    ? streams.pending(stream, cx.group()) : null;
+            trim(shard, groups, ours);
+            reclaim(shard, ours);
         }
         for (int s = 0; s < cx.keys().shards(); s++) {
             if (mine.contains(s)) {
@@ -70,13 +75,14 @@ final class EngineMaintenance {
     }
 
     /** Trims the shard's stream below the oldest entry any consumer group still needs. */
-    private void trim(int shard, List<StreamGroups.Group> groups) {
+    private void trim(int shard, List<StreamGroups.Group> groups, PendingMessages ours) {
         String stream = cx.keys().streamKey(shard);
         String keepFrom = null;
         for (StreamGroups.Group g : groups) {
             // nothing pending: everything up to the last delivered entry is done with, that entry too (a
             // stream keeps its last id when empty, and a node of entries kept for one would stay allocated)
-            String needed = g.pending() > 0 ? streams.oldestPending(stream, g.name()) : StreamGroups.nextId(g.lastDelivered());
+            String needed = g.pending() == 0 ? StreamGroups.nextId(g.lastDelivered())
+                    : ours != null && g.name().equals(cx.group()) ? StreamGroups.oldestPending(ours) : streams.oldestPending(stream, g.name());
             if (needed == null) {
                 return;
             }
@@ -94,10 +100,9 @@ final class EngineMaintenance {
      * reads its pending entries. (A slow instance still writing one of them writes it twice, which
      * sinks allow.)
      */
-    private void reclaim(int shard, List<StreamGroups.Group> groups) {
+    private void reclaim(int shard, PendingMessages ours) {
         ShardLeasing.ShardState state = owned.get(shard);
-        boolean pending = groups.stream().anyMatch(g -> g.name().equals(cx.group()) && g.pending() > 0);
-        if (state == null || !pending || !streams.othersHold(cx.keys().streamKey(shard), cx.group(), cx.me())) {
+        if (state == null || ours == null || !StreamGroups.othersHold(ours, cx.me())) {
             return;
         }
         int claimed = leasing.claimPending(shard, cx.options().leaseTtl());

@@ -78,8 +78,7 @@ final class ShardReader {
             }
             // the shards read now: the lease thread may add shards meanwhile, whose pending entries are not read yet
             Map<Integer, ShardLeasing.ShardState> asked = new LinkedHashMap<>(owned);
-            reads();
-            Duration block = wait != null && dedicated != null && readsNew(asked) ? wait : null;
+            Duration block = wait != null && ownConnection() && readsNew(asked) ? wait : null;
             lastReadWaited = block != null;
             return entries(asked, collect(send(asked, block)));
         }
@@ -112,6 +111,11 @@ final class ShardReader {
      * that waits there holds up nobody else's commands), else the shared one.
      */
     private RedisClusterAsyncCommands<String, String> reads() {
+        return ownConnection() ? dedicated.async() : cx.redis();
+    }
+
+    /** Whether reads go over a connection of this reader's own (opened on the first call). */
+    private boolean ownConnection() {
         if (!dedicatedTried) {
             dedicatedTried = true;
             try {
@@ -120,7 +124,7 @@ final class ShardReader {
                 cx.log().warn("kv-engine[{}]: no connection of its own for reads ({}); polling on the shared one", cx.group(), e.toString());
             }
         }
-        return dedicated != null ? dedicated.async() : cx.redis();
+        return dedicated != null;
     }
 
     /** Closes the reader's own connection, if it opened one. */
@@ -145,9 +149,6 @@ final class ShardReader {
     }
 
     private Sent send(Map<Integer, ShardLeasing.ShardState> asked, Duration block) {
-        int perShard = Math.max(16, cx.options().batchSize() / asked.size());
-        Consumer<String> me = Consumer.from(cx.group(), cx.me());
-        RedisClusterAsyncCommands<String, String> redis = reads();
         if (!cx.kv().isCluster() && (asked.size() > 1 || block != null)) {
             // every shard in one XREADGROUP (standalone Redis only: the shards' streams live in different
             // cluster slots): one command and one reply instead of one per shard
@@ -155,13 +156,27 @@ final class ShardReader {
             asked.forEach((shard, state) -> offsets.add(offset(cx.keys().streamKey(shard), state)));
             @SuppressWarnings("unchecked")
             XReadArgs.StreamOffset<String>[] streams = offsets.toArray(new XReadArgs.StreamOffset[0]);
-            XReadArgs args = block == null ? XReadArgs.Builder.count(perShard) : XReadArgs.Builder.count(perShard).block(block);
-            return new Sent(asked, redis.xreadgroup(me, args, streams), null);
+            XReadArgs args = block == null ? XReadArgs.Builder.count(perShard(asked)) : XReadArgs.Builder.count(perShard(asked)).block(block);
+            return new Sent(asked, reads().xreadgroup(me(), args, streams), null);
         }
+        return sendEach(asked);
+    }
+
+    /** One pipelined XREADGROUP per shard (Redis Cluster, a single shard, or after the one-command read met a missing group). */
+    private Sent sendEach(Map<Integer, ShardLeasing.ShardState> asked) {
+        RedisClusterAsyncCommands<String, String> redis = reads();
         Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> futures = new LinkedHashMap<>();
-        asked.forEach((shard, state) -> futures.put(shard, redis.xreadgroup(me, XReadArgs.Builder.count(perShard),
+        asked.forEach((shard, state) -> futures.put(shard, redis.xreadgroup(me(), XReadArgs.Builder.count(perShard(asked)),
                 offset(cx.keys().streamKey(shard), state))));
         return new Sent(asked, null, futures);
+    }
+
+    private int perShard(Map<Integer, ShardLeasing.ShardState> asked) {
+        return Math.max(16, cx.options().batchSize() / asked.size());
+    }
+
+    private Consumer<String> me() {
+        return Consumer.from(cx.group(), cx.me());
     }
 
     private static XReadArgs.StreamOffset<String> offset(String stream, ShardLeasing.ShardState state) {
@@ -182,12 +197,7 @@ final class ShardReader {
                 if (!ShardLeasing.noGroup(e)) {
                     throw e;
                 }
-                Map<Integer, RedisFuture<List<StreamMessage<String, String>>>> each = new LinkedHashMap<>();
-                Consumer<String> me = Consumer.from(cx.group(), cx.me());
-                int perShard = Math.max(16, cx.options().batchSize() / sent.asked().size());
-                sent.asked().forEach((shard, state) -> each.put(shard, reads().xreadgroup(me, XReadArgs.Builder.count(perShard),
-                        offset(cx.keys().streamKey(shard), state))));
-                return collect(new Sent(sent.asked(), null, each));
+                return collect(sendEach(sent.asked()));
             }
             return byShard(sent.asked(), messages);
         }

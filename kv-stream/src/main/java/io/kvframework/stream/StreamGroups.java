@@ -105,13 +105,21 @@ public final class StreamGroups {
 
     /** The oldest entry id pending in the group, or null. */
     public String oldestPending(String stream, String group) {
-        PendingMessages p = await(kv.redis().xpending(stream, group), "reading pending entries");
+        return oldestPending(pending(stream, group));
+    }
+
+    /** The group's pending entries in summary (XPENDING without a range): count, id range, count per consumer. */
+    public PendingMessages pending(String stream, String group) {
+        return await(kv.redis().xpending(stream, group), "reading pending entries");
+    }
+
+    /** The oldest entry id of a pending summary, or null. */
+    public static String oldestPending(PendingMessages p) {
         return p.getCount() == 0 ? null : p.getMessageIds().getLower().getValue();
     }
 
-    /** Whether consumers of the group other than {@code consumer} have entries pending. */
-    public boolean othersHold(String stream, String group, String consumer) {
-        PendingMessages p = await(kv.redis().xpending(stream, group), "reading pending entries");
+    /** Whether consumers other than {@code consumer} hold entries of a pending summary. */
+    public static boolean othersHold(PendingMessages p, String consumer) {
         return p.getConsumerMessageCount().entrySet().stream().anyMatch(e -> !e.getKey().equals(consumer) && e.getValue() > 0);
     }
 
