@@ -76,8 +76,14 @@ final class DrainBench {
      * the polling notices it.
      */
     private static double drainRound(KvClient kv, String prefix, int instances, int rows, boolean fromStart) throws Exception {
+        return drainRound(kv, prefix, instances, rows, fromStart, new ProcessCpu.Tally());
+    }
+
+    private static double drainRound(KvClient kv, String prefix, int instances, int rows, boolean fromStart, ProcessCpu.Tally cpu)
+            throws Exception {
         fill(kv.repository(BenchOrderTable.MODEL), prefix, rows);
         List<Drainer> drainers = new ArrayList<>();
+        cpu.start();
         try {
             long t0 = System.nanoTime();
             long work = rows;
@@ -97,6 +103,7 @@ final class DrainBench {
             if (!drainers.get(0).awaitDrained(Duration.ofMinutes(5))) {
                 throw new IllegalStateException("drainers did not drain " + rows + " rows within 5 minutes");
             }
+            cpu.stop(rows);
             return work / ((lastCommit.get() - t0) / 1e9);
         } finally {
             for (Drainer d : drainers) {
@@ -123,16 +130,18 @@ final class DrainBench {
      * rounds alternating which side goes first, each with {@code rows} new rows into a table that
      * grows alike on both sides; the median round of each. Returns {ours, baseline}.
      */
-    private double[] compare(KvClient kv, int rows, Load baseline) throws Exception {
+    private Comparison compare(KvClient kv, int rows, Load baseline) throws Exception {
         int rounds = quick ? 3 : 5;
         List<Double> ours = new ArrayList<>();
         List<Double> base = new ArrayList<>();
+        ProcessCpu.Tally oursCpu = new ProcessCpu.Tally();
+        ProcessCpu.Tally baseCpu = new ProcessCpu.Tally();
         for (int r = 0; r <= rounds; r++) {
             String prefix = "d" + r + "-";
             boolean oursFirst = r % 2 == 0;
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == oursFirst) {
-                    double rate = drainRound(kv, prefix, 1, rows, false);
+                    double rate = drainRound(kv, prefix, 1, rows, false, r > 0 ? oursCpu : new ProcessCpu.Tally());
                     if (r > 0) {
                         ours.add(rate);
                     }
@@ -141,7 +150,10 @@ final class DrainBench {
                     for (int i = 0; i < rows; i++) {
                         all.add(new DbRow(BenchOrderTable.MODEL.values(BenchOrder.sample(prefix + i, i)), 1));
                     }
+                    ProcessCpu.Tally cpu = r > 0 ? baseCpu : new ProcessCpu.Tally();
+                    cpu.start();
                     double rate = baseline.rowsPerSecond(all);
+                    cpu.stop(rows);
                     if (r > 0) {
                         base.add(rate);
                     }
@@ -150,7 +162,14 @@ final class DrainBench {
         }
         checkCount(kv, "bench_orders", (long) rows * (rounds + 1));
         checkCount(kv, "bench_orders_raw", (long) rows * (rounds + 1));
-        return new double[] {median(ours), median(base)};
+        return new Comparison(median(ours), median(base), oursCpu.perUnit(), baseCpu.perUnit());
+    }
+
+    /** The medians of a drain comparison and the CPU per row each side used, by process. */
+    private record Comparison(double ours, double base, Map<String, Double> oursCpu, Map<String, Double> baseCpu) {
+        String cpu() {
+            return "; CPU per row: ours " + ProcessCpu.describe(oursCpu) + ", baseline " + ProcessCpu.describe(baseCpu);
+        }
     }
 
     private static double median(List<Double> values) {
@@ -161,7 +180,7 @@ final class DrainBench {
 
     /** Rows/s of the drainer draining a backlog, against the fastest PostgreSQL load of the same rows, same server. */
     Map<String, Object> throughput() throws Exception {
-        int rows = quick ? 40_000 : 100_000;
+        int rows = Integer.getInteger("kv.bench.drainRows", quick ? 40_000 : 100_000);
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {
@@ -169,26 +188,26 @@ final class DrainBench {
             // baseline: the same rows loaded the fastest way PostgreSQL offers (COPY + one version-guarded upsert per chunk, 2 connections)
             SqlDatabase.of(kv.database()).dsl().execute("create table bench_orders_raw (like bench_orders including all)");
             SqlTable<BenchOrder> table = new SqlTable<>(BenchOrderTable.MODEL, kv.dialect());
-            double[] r = compare(kv, rows, all -> CopyLoad.rowsPerSecond(db.dataSource(), table, "bench_orders_raw", all, 2000, 2));
+            Comparison r = compare(kv, rows, all -> CopyLoad.rowsPerSecond(db.dataSource(), table, "bench_orders_raw", all, 2000, 2));
             return Results.row("drainer rows/s vs the fastest PostgreSQL load (COPY + version-guarded INSERT … ON CONFLICT,"
-                    + " 2 connections; " + rows + " rows a round, median of " + (quick ? 3 : 5) + " rounds)", Math.round(r[0]),
-                    Math.round(r[1]), "rows/s", "higher");
+                    + " 2 connections; " + rows + " rows a round, median of " + (quick ? 3 : 5) + " rounds" + r.cpu() + ")",
+                    Math.round(r.ours()), Math.round(r.base()), "rows/s", "higher");
         }
     }
 
     /** The same comparison on MariaDB: the drainer against prepared multi-row version-guarded upserts on 2 connections. */
     Map<String, Object> throughputMariaDb() throws Exception {
-        int rows = quick ? 40_000 : 100_000;
+        int rows = Integer.getInteger("kv.bench.drainRows", quick ? 40_000 : 100_000);
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.mariadb().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {
             SqlTable<BenchOrder> table = new SqlTable<>(BenchOrderTable.MODEL, kv.dialect());
             table.createTable(SqlDatabase.of(kv.database()).dsl()).forEach(q -> q.execute());
             SqlDatabase.of(kv.database()).dsl().execute("create table bench_orders_raw like bench_orders");
-            double[] r = compare(kv, rows, all -> MariaLoad.rowsPerSecond(db.dataSource(), table, "bench_orders_raw", all, 2000, 500, 2));
+            Comparison r = compare(kv, rows, all -> MariaLoad.rowsPerSecond(db.dataSource(), table, "bench_orders_raw", all, 2000, 500, 2));
             return Results.row("drainer rows/s into MariaDB vs prepared multi-row version-guarded INSERT … ON DUPLICATE KEY UPDATE"
                     + " (500 rows per statement, 2,000 per transaction, 2 connections; " + rows + " rows a round, median of "
-                    + (quick ? 3 : 5) + " rounds)", Math.round(r[0]), Math.round(r[1]), "rows/s", "higher");
+                    + (quick ? 3 : 5) + " rounds" + r.cpu() + ")", Math.round(r.ours()), Math.round(r.base()), "rows/s", "higher");
         }
     }
 

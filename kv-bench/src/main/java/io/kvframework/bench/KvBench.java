@@ -90,6 +90,10 @@ public final class KvBench {
                 }
             });
         }
+        if (only.equals("drain-throughput")) {
+            // the PostgreSQL drain comparison alone (for profiling; -Dkv.bench.drainRows sets the rows of a round)
+            section("drain-throughput", () -> add(new DrainBench(quick).throughput()));
+        }
         if (only.isEmpty() || only.equals("growth")) {
             section("growth", () -> new GrowthBench(quick, runs::alone).run().forEach(this::add));
         }

@@ -110,10 +110,18 @@ public record ChangeEvent(String table, Op op, String key, long version, long ti
         if (!model.table().equals(table)) {
             throw new InvalidValueException("event of table " + table + " decoded with the model of " + model.table());
         }
-        Object[] values = new Object[model.columns().size()];
-        for (Map.Entry<String, String> e : row.entrySet()) {
-            Column<?, ?> column = model.column(e.getKey());
-            values[column.position()] = column.decode(e.getValue());
+        // the texts by column first (a name given twice keeps its last value), then each decoded once
+        String[] texts = new String[model.columns().size()];
+        if (row instanceof StreamRow stream) {
+            stream.forEachValue((name, text) -> texts[model.column(name).position()] = text);
+        } else {
+            row.forEach((name, text) -> texts[model.column(name).position()] = text);
+        }
+        Object[] values = new Object[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            if (texts[i] != null) {
+                values[i] = model.columns().get(i).decode(texts[i]);
+            }
         }
         return values;
     }

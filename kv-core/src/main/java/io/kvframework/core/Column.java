@@ -2,6 +2,7 @@ package io.kvframework.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
+import io.kvframework.core.support.IsoDateTimes;
 import io.kvframework.core.support.JsonMapper;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -289,9 +290,9 @@ public final class Column<E, T> {
                 case DOUBLE -> Double.valueOf(text);
                 case DECIMAL -> new BigDecimal(text);
                 case UUID -> java.util.UUID.fromString(text);
-                case INSTANT -> Instant.parse(text);
+                case INSTANT -> IsoDateTimes.parseInstant(text);
                 case LOCAL_DATE -> LocalDate.parse(text);
-                case LOCAL_DATE_TIME -> LocalDateTime.parse(text);
+                case LOCAL_DATE_TIME -> IsoDateTimes.parseLocalDateTime(text);
                 case ENUM -> enumValue(text);
                 case BYTES -> Base64.getDecoder().decode(text);
                 case JSON -> JsonMapper.MAPPER.readValue(text, jsonType);

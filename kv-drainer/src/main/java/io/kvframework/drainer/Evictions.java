@@ -41,10 +41,11 @@ final class Evictions {
     synchronized void schedule(SinkBatch batch) {
         long now = System.currentTimeMillis();
         Map<Integer, List<ScoredValue<String>>> byShard = new HashMap<>();
+        Map<String, Duration> ttls = new HashMap<>();
         for (ShardEvent e : batch.events()) {
             ChangeEvent ev = e.event();
             Duration ttl = ev.op() == ChangeEvent.Op.DELETE ? kv.options().tombstoneTtl()
-                    : kv.repository(ev.table()).model().ttl().orElse(kv.options().defaultTtl());
+                    : ttls.computeIfAbsent(ev.table(), t -> kv.repository(t).model().ttl().orElse(kv.options().defaultTtl()));
             byShard.computeIfAbsent(e.shard(), k -> new ArrayList<>())
                     .add(ScoredValue.just((double) (now + ttl.toMillis()), ev.table() + ":" + ev.key() + ":" + ev.version()));
         }

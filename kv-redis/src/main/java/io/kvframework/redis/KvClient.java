@@ -7,6 +7,7 @@ import io.kvframework.core.SqlDialect;
 import io.kvframework.core.UnknownTableException;
 import io.kvframework.core.spi.KvDatabase;
 import io.kvframework.core.KvAsyncRepository;
+import io.kvframework.redis.internal.KvStringCodec;
 import io.kvframework.redis.internal.ObservedKvAsyncRepository;
 import io.kvframework.redis.internal.ObservedKvRepository;
 import io.kvframework.redis.internal.RedisKvAsyncRepository;
@@ -89,7 +90,7 @@ public final class KvClient implements AutoCloseable {
                 client.shutdown();
                 resources.shutdown();
             };
-            this.connection = connect(() -> client.connect(), b.clusterUris.toString());
+            this.connection = connect(() -> client.connect(KvStringCodec.UTF8), b.clusterUris.toString());
             this.ownsConnection = true;
         } else {
             ClientResources resources = clientResources();
@@ -99,7 +100,7 @@ public final class KvClient implements AutoCloseable {
                 client.shutdown();
                 resources.shutdown();
             };
-            this.connection = connect(client::connect, b.redisUri.toString());
+            this.connection = connect(() -> client.connect(KvStringCodec.UTF8), b.redisUri.toString());
             this.ownsConnection = true;
             own = client;
         }
@@ -265,7 +266,7 @@ public final class KvClient implements AutoCloseable {
         if (standalone == null) {
             return Optional.empty();
         }
-        StatefulRedisConnection<String, String> c = standalone.connect();
+        StatefulRedisConnection<String, String> c = standalone.connect(KvStringCodec.UTF8);
         c.setTimeout(options.commandTimeout());
         return Optional.of(c);
     }

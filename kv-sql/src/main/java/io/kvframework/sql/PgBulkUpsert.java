@@ -3,6 +3,7 @@ package io.kvframework.sql;
 import io.kvframework.core.Column;
 import io.kvframework.core.EntityModel;
 import io.kvframework.core.spi.DbRow;
+import io.kvframework.core.support.IsoDateTimes;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,8 +12,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,7 +37,6 @@ import java.util.List;
  * them. Rows must have distinct keys.
  */
 final class PgBulkUpsert {
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
     private static final HexFormat HEX = HexFormat.of();
 
     private final EntityModel<?> model;
@@ -141,8 +139,8 @@ final class PgBulkUpsert {
             // Java's shortest form that reads back as the same double (NaN, Infinity and -Infinity are PostgreSQL's words too)
             case DOUBLE -> Double.toString((Double) value);
             case DECIMAL -> ((BigDecimal) ((Column) c).normalize(value)).toPlainString();
-            case INSTANT -> DATE_TIME.format(((Instant) ((Column) c).normalize(value)).atOffset(ZoneOffset.UTC)) + "+00";
-            case LOCAL_DATE_TIME -> DATE_TIME.format((LocalDateTime) ((Column) c).normalize(value));
+            case INSTANT -> IsoDateTimes.sqlText((Instant) value) + "+00";
+            case LOCAL_DATE_TIME -> IsoDateTimes.sqlText((LocalDateTime) value);
             case LOCAL_DATE -> ((LocalDate) value).toString();
             case BYTES -> "\\x" + HEX.formatHex((byte[]) value);
             case JSON -> ((Column) c).encode(value);

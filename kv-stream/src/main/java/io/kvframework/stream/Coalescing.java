@@ -17,10 +17,14 @@ final class Coalescing {
     private Coalescing() {
     }
 
+    /** A row: its table and primary key. */
+    private record Row(String table, String key) {
+    }
+
     static List<ShardEvent> latestPerKey(List<ShardEvent> events) {
-        Map<String, ShardEvent> byKey = new LinkedHashMap<>();
+        Map<Row, ShardEvent> byKey = new LinkedHashMap<>(events.size() * 2);
         for (ShardEvent e : events) {
-            String key = e.event().table() + "\u0000" + e.event().key();
+            Row key = new Row(e.event().table(), e.event().key());
             ShardEvent current = byKey.get(key);
             if (current == null || current.event().version() < e.event().version()) {
                 byKey.put(key, e);

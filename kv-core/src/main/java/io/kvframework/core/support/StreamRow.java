@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The row image of a stream entry — a JSON object of column name to string value — kept as the JSON
@@ -68,6 +69,28 @@ public final class StreamRow extends AbstractMap<String, String> {
     @Override
     public int size() {
         return parsed().size();
+    }
+
+    /**
+     * Calls {@code action} with each name and value, in the text's order, reading the JSON text token
+     * by token when the map has not been built (nothing is kept); a name given twice is passed twice.
+     */
+    public void forEachValue(BiConsumer<String, String> action) {
+        Map<String, String> v = map;
+        if (v != null) {
+            v.forEach(action);
+            return;
+        }
+        try (JsonParser p = JsonMapper.MAPPER.getFactory().createParser(json)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                action.accept(name, p.getText());
+            }
+        } catch (IOException e) {
+            throw new InvalidValueException("stream entry row is not a JSON object of strings: " + e.getMessage(), e);
+        }
     }
 
     private Map<String, String> parsed() {

@@ -37,6 +37,19 @@ class StreamRowTest {
     }
 
     @Test
+    void forEachValueWalksTheTextInOrderWithoutBuildingTheMapAndThenTheMap() {
+        StreamRow row = (StreamRow) StreamRow.of("{\"k\":\"1\",\"a\":\"\\u00e9\",\"k\":\"2\"}");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        row.forEachValue((name, value) -> seen.add(name + "=" + value));
+        assertThat(seen).containsExactly("k=1", "a=\u00e9", "k=2");
+        // once the map exists (a value was asked for) it is walked instead: a name given twice holds its last value
+        assertThat(row.get("k")).isEqualTo("2");
+        seen.clear();
+        row.forEachValue((name, value) -> seen.add(name + "=" + value));
+        assertThat(seen).containsExactly("k=2", "a=\u00e9");
+    }
+
+    @Test
     void otherShapesJacksonReadsAsStringsAreReadAtOnceAsBefore() {
         Map<String, String> row = StreamRow.of("{\"n\":1,\"b\":true,\"z\":null}");
         assertThat(row).isNotInstanceOf(StreamRow.class);
