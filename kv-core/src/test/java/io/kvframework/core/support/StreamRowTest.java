@@ -83,4 +83,63 @@ class StreamRowTest {
         assertThat(read.hashCode()).isEqualTo(built.hashCode());
         assertThat(JsonMapper.MAPPER.readTree(built.rowJson())).isEqualTo(JsonMapper.MAPPER.readTree(read.rowJson()));
     }
+
+    /** The check as Jackson's parser makes it (what objectOfStrings did before it was written by hand). */
+    private static boolean jacksonSays(String json) {
+        try (com.fasterxml.jackson.core.JsonParser p = JsonMapper.MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    return false;
+                }
+            }
+            return t == com.fasterxml.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theShapeCheckAgreesWithJacksonsParser() throws Exception {
+        java.util.List<String> corpus = new java.util.ArrayList<>(java.util.List.of("{}", " {} ", "{ }", "\t{\"a\" : \"b\"}\r\n",
+                "{\"a\":\"b\",\"c\":\"d\"}", "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00E9\\uD83D\\ude00\"}", "{\"\":\"\"}",
+                "{\"a\":\"b\",}", "{,\"a\":\"b\"}", "{\"a\":\"b\"\"c\":\"d\"}", "{\"a\" \"b\"}", "{\"a\":}", "{\"a\"}", "{\"a\":\"b\"",
+                "{\"a\":\"b}", "{\"a\":\"\\u00g0\"}", "{\"a\":\"\\u00\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\\\"}", "{\"a\":\"\u0001\"}",
+                "{\"a\":\"\u007f \u2028 \u00e9 \ud83d\ude00\"}", "{\"a\":\"\\u\uff10\uff10\uff10\uff10\"}", "{\"a\":\"\\uFfFf\\ud800\"}", "{\"a\":\"b\"}{}", "{\"a\":\"b\"} x", "{\"a\":\"b\"}\u000b", "\u000b{}",
+                "{'a':'b'}", "{a:\"b\"}", "{\"a\":1}", "{\"a\":null}", "{\"a\":[\"b\"]}", "{\"a\":{}}", "[]", "\"x\"", "", " ",
+                "{\"a\":\"b\" /* c */}", "{\"a\":\"b\"}\u0000", "\ufeff{}", "{\"a\"\u00a0:\"b\"}"));
+        // random damage to a typical row: every result must agree with Jackson's
+        String row = "{\"id\":\"o-1\",\"city\":\"Oslo \\u00e9\\/\",\"total\":\"19.99\",\"note\":\"a \\\"quoted\\\" word\"}";
+        String alphabet = "{}[]:,\" \\/ubnrtfx0aZ\t\n\u0001\u00e9";
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int k = 0; k < 20_000; k++) {
+            StringBuilder b = new StringBuilder(row);
+            for (int edits = 1 + random.nextInt(2); edits > 0; edits--) {
+                int at = random.nextInt(b.length() + 1);
+                switch (random.nextInt(3)) {
+                    case 0 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    case 1 -> b.deleteCharAt(Math.min(at, b.length() - 1));
+                    default -> b.setCharAt(Math.min(at, b.length() - 1), alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            corpus.add(b.toString());
+        }
+        int accepted = 0;
+        for (String json : corpus) {
+            boolean ours = StreamRow.objectOfStrings(json);
+            assertThat(ours).as(json).isEqualTo(jacksonSays(json));
+            if (ours) {
+                accepted++;
+                // and what is read from it is what Jackson's map binding reads
+                assertThat(StreamRow.of(json)).as(json).isInstanceOf(StreamRow.class).containsExactlyEntriesOf(
+                        JsonMapper.MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, String>>() {
+                        }));
+            }
+        }
+        // the damage leaves some texts valid: both sides of the check are exercised
+        assertThat(accepted).isGreaterThan(100).isLessThan(corpus.size() - 100);
+    }
 }
