@@ -24,6 +24,12 @@ import org.jooq.impl.DSL;
 /** Drainer figures: throughput against a raw multi-row upsert, and write-to-commit lag at fixed write rates. */
 final class DrainBench {
     private static final int WARM_ROWS = 2000;
+    /**
+     * Rows of a round of the drain comparisons, quick mode too: at 40,000 rows (about a second) the
+     * JIT compiler threads used 40–60 % of this JVM's CPU during each drainer round, recompiling what
+     * the fill and the other side's round had deoptimised, and the figure measured that.
+     */
+    private static final int COMPARED_ROWS = 100_000;
     private final boolean quick;
 
     DrainBench(boolean quick) {
@@ -180,7 +186,7 @@ final class DrainBench {
 
     /** Rows/s of the drainer draining a backlog, against the fastest PostgreSQL load of the same rows, same server. */
     Map<String, Object> throughput() throws Exception {
-        int rows = Integer.getInteger("kv.bench.drainRows", quick ? 40_000 : 100_000);
+        int rows = Integer.getInteger("kv.bench.drainRows", COMPARED_ROWS);
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.postgres().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {
@@ -197,7 +203,7 @@ final class DrainBench {
 
     /** The same comparison on MariaDB: the drainer against prepared multi-row version-guarded upserts on 2 connections. */
     Map<String, Object> throughputMariaDb() throws Exception {
-        int rows = Integer.getInteger("kv.bench.drainRows", quick ? 40_000 : 100_000);
+        int rows = Integer.getInteger("kv.bench.drainRows", COMPARED_ROWS);
         RedisServer redis = Servers.redis();
         TestNamespace ns = TestNamespace.create();
         try (IsolatedDatabase db = Servers.mariadb().isolated(ns.value()); KvClient kv = client(redis, db, ns, KvOptions.DEFAULT_SHARDS)) {

@@ -21,6 +21,24 @@ final class ProcessCpu {
     private ProcessCpu() {
     }
 
+    /** CPU seconds used so far by this JVM's threads, grouped by name with digits dropped (for profiling). */
+    static Map<String, Double> threads() {
+        Map<String, Double> out = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    out.merge(comm(stat).replaceAll("[0-9]+", "N"), seconds(stat), Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException noProc) {
+            return out;
+        }
+        return out;
+    }
+
     /** CPU seconds used so far by process kind: jvm (this one), redis, postgres, mariadb. */
     static Map<String, Double> snapshot() {
         Map<String, Double> out = new TreeMap<>();
@@ -34,10 +52,7 @@ final class ProcessCpu {
                 }
                 String kind = kind(Long.parseLong(proc.getFileName().toString()), stat);
                 if (kind != null) {
-                    // fields after the command name in parentheses: state is field 3; utime and stime are fields 14 and 15
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
-                    out.merge(kind, seconds, Double::sum);
+                    out.merge(kind, seconds(stat), Double::sum);
                 }
             }
         } catch (IOException | RuntimeException noProc) {
@@ -46,11 +61,22 @@ final class ProcessCpu {
         return out;
     }
 
+    /** The command (or thread) name of a {@code stat} line: the text in parentheses. */
+    private static String comm(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
+    /** User plus system CPU seconds of a {@code stat} line: fields 14 and 15, counted from the state (field 3) after the name. */
+    private static double seconds(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    }
+
     private static String kind(long pid, String stat) {
         if (pid == SELF) {
             return "jvm";
         }
-        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String comm = comm(stat);
         if (comm.startsWith("redis-server")) {
             return "redis";
         }
@@ -80,10 +106,12 @@ final class ProcessCpu {
         private final Map<String, Double> used = new TreeMap<>();
         private long units;
         private Map<String, Double> start;
+        private Map<String, Double> startThreads;
 
         /** Starts a measured stretch. */
         void start() {
             start = snapshot();
+            startThreads = threads();
         }
 
         /** Ends the stretch started last, which did {@code work} units. */
@@ -91,6 +119,18 @@ final class ProcessCpu {
             Map<String, Double> end = snapshot();
             end.forEach((kind, seconds) -> used.merge(kind, seconds - start.getOrDefault(kind, 0.0), Double::sum));
             units += work;
+            // -Dkv.bench.threadCpu=true: this JVM's CPU of each stretch by thread (compiler and GC threads included), for profiling
+            if (Boolean.getBoolean("kv.bench.threadCpu")) {
+                Map<String, Double> now = threads();
+                StringBuilder sb = new StringBuilder("kv-bench: thread CPU ms:");
+                now.forEach((name, sec) -> {
+                    double d = (sec - startThreads.getOrDefault(name, 0.0)) * 1000;
+                    if (d >= 20) {
+                        sb.append(String.format(" [%s] %.0f", name, d));
+                    }
+                });
+                System.out.println(sb);
+            }
         }
 
         /** Microseconds of CPU per unit of work by process kind, over every stretch. */
