@@ -36,7 +36,8 @@ final class AnalyticsBench {
     }
 
     List<Map<String, Object>> run() throws Exception {
-        int events = quick ? 40_000 : 100_000;
+        // 100,000 events a round in quick mode too, as the drain comparisons (shorter rounds measured the JIT)
+        int events = Integer.getInteger("kv.bench.bridgeEvents", 100_000);
         int rounds = quick ? 3 : 5;
         KafkaServer kafka = Servers.kafka();
         TestNamespace ns = TestNamespace.create();
@@ -56,19 +57,24 @@ final class AnalyticsBench {
             // the JIT compiles both paths before the clock runs (a first round spent a third of the machine compiling)
             List<Double> ours = new ArrayList<>();
             List<Double> baseline = new ArrayList<>();
+            ProcessCpu.Tally oursCpu = new ProcessCpu.Tally();
+            ProcessCpu.Tally baseCpu = new ProcessCpu.Tally();
             int sent = 0;
             for (int r = 0; r <= rounds; r++) {
                 boolean bridgeFirst = r % 2 == 0;
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == bridgeFirst) {
                         DrainBench.fill(repo, "e" + r + "-", events);
-                        double rate = bridgeRound(kv, kafka, topics);
+                        double rate = bridgeRound(kv, kafka, topics, r > 0 ? oursCpu : new ProcessCpu.Tally(), events);
                         sent += events;
                         if (r > 0) {
                             ours.add(rate);
                         }
                     } else {
+                        ProcessCpu.Tally cpu = r > 0 ? baseCpu : new ProcessCpu.Tally();
+                        cpu.start();
                         double rate = producerRound(kafka, records);
+                        cpu.stop(events);
                         if (r > 0) {
                             baseline.add(rate);
                         }
@@ -76,7 +82,9 @@ final class AnalyticsBench {
                 }
             }
             rows.add(row("Kafka bridge events/s vs a fair producer (same topic partitions, headers, payload, settings; " + events
-                    + " events a round, median of " + rounds + " rounds)", median(ours), median(baseline), "events/s"));
+                    + " events a round, median of " + rounds + " rounds; CPU per event, the in-JVM broker's included: ours "
+                    + ProcessCpu.describe(oursCpu.perUnit()) + ", baseline " + ProcessCpu.describe(baseCpu.perUnit()) + ")", median(ours),
+                    median(baseline), "events/s"));
 
             // ClickHouse sink: load the bridge's topic (warm-up and measured events) into ClickHouse
             ClickHouseServer ch = Servers.clickhouse();
@@ -109,7 +117,8 @@ final class AnalyticsBench {
     }
 
     /** Events/s of a bridge started on the backlog: from owning every shard to its last commit. */
-    private static double bridgeRound(KvClient kv, KafkaServer kafka, String topics) throws Exception {
+    private static double bridgeRound(KvClient kv, KafkaServer kafka, String topics, ProcessCpu.Tally cpu, int events) throws Exception {
+        cpu.start();
         try (KafkaBridge bridge = bridge(kv, kafka, topics)) {
             java.util.concurrent.atomic.AtomicLong lastCommit = new java.util.concurrent.atomic.AtomicLong();
             bridge.engine().addCommitListener(batch -> lastCommit.set(System.nanoTime()));
@@ -122,6 +131,7 @@ final class AnalyticsBench {
             if (!bridge.awaitDrained(Duration.ofMinutes(5))) {
                 throw new IllegalStateException("bridge did not send " + work + " events within 5 minutes");
             }
+            cpu.stop(events);
             return work / ((lastCommit.get() - t0) / 1e9);
         }
     }
