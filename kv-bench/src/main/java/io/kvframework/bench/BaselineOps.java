@@ -45,7 +45,7 @@ final class BaselineOps {
 
     /** Ours and the baseline of the miss path: rows only in PostgreSQL read through the repository vs a prepared select by key. */
     static Harness.Op[] miss(KvClient kv, KvRepository<BenchOrder> repo, boolean quick) {
-        int pool = quick ? 60_000 : 600_000;
+        int pool = quick ? 250_000 : 1_500_000;
         SqlDatabase.of(kv.database()).dsl().execute("insert into bench_orders (id, city, status, customer, total, qty, created_at, note, version)"
                 + " select 'm' || g, 'city-' || (g % 100), 'NEW', 'customer-' || (g % 1000), 19.99, g % 7, now(), 'benchmark row', 1"
                 + " from generate_series(0, " + (pool - 1) + ") g");
