@@ -184,6 +184,50 @@ class EngineFaultsIT {
         }
     }
 
+    @Test
+    void acknowledgementsRedisRefusesLeaveTheEntriesPendingAndHealthSaysSoUntilOneIsAccepted(RedisServer redis, DataSource db,
+            TestNamespace ns) throws Exception {
+        // XACK is sent without waiting for its reply; a refused one must not count as done: the entries stay pending and are
+        // written again (the shard does not move on to new entries meanwhile), health stops saying OK, and all is acknowledged
+        // once Redis accepts XACK again (here: the default user may not run XACK for a while)
+        try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2)) {
+            FlakySink sink = new FlakySink(0, 0);
+            EngineOptions options = DrainerFixture.fastEngine("acks", "e1").lagThreshold(Duration.ofMillis(300)).build();
+            try (StreamEngine engine = new StreamEngine(fx.kv, sink, options).start()) {
+                Map<String, Long> expected = new ConcurrentHashMap<>();
+                fx.redis.aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.removeCommand(io.lettuce.core.protocol.CommandType.XACK));
+                try {
+                    for (int i = 0; i < 50; i++) {
+                        Account a = fx.accounts.createWithKV(new Account("ack-" + i, "o", i));
+                        expected.put("accounts:" + a.id(), a.version());
+                    }
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while ((sink.writes.get() < 3 || engine.health() == HealthState.OK) && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    assertThat(sink.writes.get()).as("batches written while acknowledgements fail").isGreaterThanOrEqualTo(3);
+                    assertThat(engine.health()).as("health while nothing is acknowledged").isIn(HealthState.LAGGING, HealthState.STALLED);
+                    long pending = 0;
+                    for (int shard = 0; shard < 2; shard++) {
+                        pending += fx.redis.xpending(fx.kv.keys().streamKey(shard), "acks").getCount();
+                    }
+                    assertThat(sink.versions).isNotEmpty();
+                    assertThat(expected).containsAllEntriesOf(sink.versions);
+                    assertThat(pending).as("entries delivered and written, none acknowledged").isGreaterThanOrEqualTo(sink.versions.size());
+                    assertThat(engine.deadLetters().list(10)).isEmpty();
+                } finally {
+                    fx.redis.aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.addCommand(io.lettuce.core.protocol.CommandType.XACK));
+                }
+                DrainerFixture.assertDrained(engine, Duration.ofSeconds(30));
+                assertThat(sink.versions).isEqualTo(expected);
+                for (int shard = 0; shard < 2; shard++) {
+                    assertThat(fx.redis.xpending(fx.kv.keys().streamKey(shard), "acks").getCount()).isZero();
+                }
+                assertThat(engine.deadLetters().list(10)).isEmpty();
+            }
+        }
+    }
+
     /** Waits until Redis lists a client blocked in XREADGROUP (or, with {@code present} false, none). */
     private static void waitForBlockedRead(DrainerFixture fx, boolean present) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
