@@ -14,6 +14,7 @@ import io.lettuce.core.ScanCursor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,14 +63,17 @@ public final class RedisKvAdmin implements KvAdmin {
     public int evictDue(int shard, long nowMillis, int limit) {
         List<String> due = Futures.await(client.redis().zrangebyscore(keys.expiryKey(shard),
                 Range.create(Double.NEGATIVE_INFINITY, (double) nowMillis), Limit.create(0, limit)), timeout, "reading due evictions");
-        int evicted = 0;
+        // every due eviction is sent at once (one script call each, pipelined), then the replies are looked at: one round
+        // trip per row would cap the sweep below the rate a drainer evicts at under a steady write load
+        List<CompletableFuture<List<Object>>> sent = new ArrayList<>(due.size());
         for (String member : due) {
-            // <table>:<pk>:<version>; the table has no ':' and the version none either
-            int first = member.indexOf(':');
-            int last = member.lastIndexOf(':');
+            sent.add(sendEviction(member));
+        }
+        int evicted = 0;
+        for (int i = 0; i < due.size(); i++) {
+            String member = due.get(i);
             try {
-                if (evict(member.substring(0, first), member.substring(first + 1, last), Long.parseLong(member.substring(last + 1)),
-                        member) == 1) {
+                if ((Long) Futures.await(sent.get(i), timeout, "evicting " + member).get(0) == 1) {
                     evicted++;
                 }
             } catch (RuntimeException e) {
@@ -78,6 +82,18 @@ public final class RedisKvAdmin implements KvAdmin {
             }
         }
         return evicted;
+    }
+
+    /** Sends the eviction a schedule member names ({@code <table>:<pk>:<version>}; the table and the version hold no ':'). */
+    private CompletableFuture<List<Object>> sendEviction(String member) {
+        try {
+            int first = member.indexOf(':');
+            int last = member.lastIndexOf(':');
+            return repository(member.substring(0, first)).evictAsync(member.substring(first + 1, last), Long.parseLong(member.substring(last + 1)),
+                    member);
+        } catch (RuntimeException unreadable) {
+            return CompletableFuture.failedFuture(unreadable);
+        }
     }
 
     @Override

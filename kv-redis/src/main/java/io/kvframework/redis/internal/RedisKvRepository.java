@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
 /**
@@ -162,6 +163,11 @@ public final class RedisKvRepository<E> implements KvRepository<E> {
      */
     public long evict(String pk, long version, String scheduleMember) {
         return scripts.evict(pk, version, scheduleMember);
+    }
+
+    /** {@link #evict} sent without waiting: the reply's first element is its result (pipelined by the sweep). */
+    CompletableFuture<List<Object>> evictAsync(String pk, long version, String scheduleMember) {
+        return scripts.evictAsync(pk, version, scheduleMember);
     }
 
     /** The encoded primary key of an entity. */

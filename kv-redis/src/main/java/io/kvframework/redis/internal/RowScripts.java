@@ -287,6 +287,11 @@ final class RowScripts<E> {
      * schedule. Returns 1 when evicted, 0 when absent, -1 when the row has changed since.
      */
     long evict(String pk, long version, String scheduleMember) {
+        return (Long) await(evictAsync(pk, version, scheduleMember), "evicting " + table + " " + pk).get(0);
+    }
+
+    /** {@link #evict} sent without waiting: the reply's first element is its result. */
+    CompletableFuture<List<Object>> evictAsync(String pk, long version, String scheduleMember) {
         int shard = keys.shard(table, pk);
         List<String> args = new ArrayList<>();
         args.add(pk);
@@ -295,7 +300,7 @@ final class RowScripts<E> {
         args.add(indexPrefixes[shard]);
         args.addAll(indexArgs);
         String[] k = {keys.rowKey(shard, table, pk), keys.expiryKey(shard)};
-        return (Long) await(EVICT.run(redis(), k, args.toArray(String[]::new)), "evicting " + table + " " + pk).get(0);
+        return EVICT.run(redis(), k, args.toArray(String[]::new));
     }
 
     /** Waits while the table switches between KV and database mode (writes are held back meanwhile). */
