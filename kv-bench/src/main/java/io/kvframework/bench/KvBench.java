@@ -85,10 +85,14 @@ public final class KvBench {
                 DrainBench drain = new DrainBench(quick);
                 add(drain.throughput());
                 add(drain.throughputMariaDb());
+                add(new EvictionBench(quick).run());
                 for (int rate : quick ? new int[] {5000, 20000} : new int[] {1000, 5000, 10000, 20000}) {
                     add(drain.lagAt(rate));
                 }
             });
+        }
+        if (only.equals("eviction")) {
+            section("eviction", () -> add(new EvictionBench(quick).run()));
         }
         if (only.equals("drain-throughput")) {
             // the PostgreSQL drain comparison alone (for profiling; -Dkv.bench.drainRows sets the rows of a round)
