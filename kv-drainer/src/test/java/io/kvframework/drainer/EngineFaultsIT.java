@@ -192,7 +192,9 @@ class EngineFaultsIT {
         // once Redis accepts XACK again (here: the default user may not run XACK for a while)
         try (DrainerFixture fx = new DrainerFixture(redis, db, ns, 2)) {
             FlakySink sink = new FlakySink(0, 0);
-            EngineOptions options = DrainerFixture.fastEngine("acks", "e1").lagThreshold(Duration.ofMillis(300)).build();
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            EngineOptions options = DrainerFixture.fastEngine("acks", "e1").lagThreshold(Duration.ofMillis(300)).meterRegistry(registry)
+                    .build();
             try (StreamEngine engine = new StreamEngine(fx.kv, sink, options).start()) {
                 Map<String, Long> expected = new ConcurrentHashMap<>();
                 fx.redis.aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.removeCommand(io.lettuce.core.protocol.CommandType.XACK));
@@ -215,6 +217,8 @@ class EngineFaultsIT {
                     assertThat(expected).containsAllEntriesOf(sink.versions);
                     assertThat(pending).as("entries delivered and written, none acknowledged").isGreaterThanOrEqualTo(sink.versions.size());
                     assertThat(engine.deadLetters().list(10)).isEmpty();
+                    // the refusal was noticed, not ignored: the rounds were given up and their pending entries read again
+                    assertThat(registry.get("kv.engine.retries").counter().count()).as("engine retries while XACK is refused").isPositive();
                 } finally {
                     fx.redis.aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.addCommand(io.lettuce.core.protocol.CommandType.XACK));
                 }

@@ -283,6 +283,7 @@ public final class StreamEngine implements AutoCloseable {
                     throw e;
                 } catch (RuntimeException | Error e) {
                     // whatever was read and not acknowledged stays pending in Redis: read it again first
+                    meters.retries.increment();
                     cx.log().warn("kv-engine[{}]: {} (retrying; pending entries are read again)", group, e.toString(), e);
                     pipeline.abandon();
                     owned.values().forEach(state -> state.readPending = true);
