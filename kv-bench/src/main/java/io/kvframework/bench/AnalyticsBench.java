@@ -83,8 +83,8 @@ final class AnalyticsBench {
             }
             rows.add(row("Kafka bridge events/s vs a fair producer (same topic partitions, headers, payload, settings; " + events
                     + " events a round, median of " + rounds + " rounds; CPU per event, the in-JVM broker's included: ours "
-                    + ProcessCpu.describe(oursCpu.perUnit()) + ", baseline " + ProcessCpu.describe(baseCpu.perUnit()) + ")", median(ours),
-                    median(baseline), "events/s"));
+                    + ProcessCpu.describe(oursCpu.perUnit()) + ", baseline " + ProcessCpu.describe(baseCpu.perUnit()) + ")", Results.median(ours),
+                    Results.median(baseline), "events/s"));
 
             // ClickHouse sink: load the bridge's topic (warm-up and measured events) into ClickHouse
             ClickHouseServer ch = Servers.clickhouse();
@@ -185,11 +185,6 @@ final class AnalyticsBench {
         return records;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        java.util.Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 
     private static KafkaBridge bridge(KvClient kv, KafkaServer kafka, String topics) {
         return KafkaBridge.create(kv, new KafkaSink(kafka.bootstrapServers(), topics, 3, (short) 1),

@@ -38,7 +38,7 @@ final class AsyncBench {
         }
         Harness.Result threaded = runs.alone(n -> blocking.createWithKV(BenchOrder.sample("t" + n, n)));
         return Results.row("createWithKV: 1 thread on the async repository (" + WINDOW + " in flight) vs " + threads
-                + " threads on the blocking one", Math.round(median(rounds)), Math.round(threaded.opsPerSecond()), "ops/s", "higher");
+                + " threads on the blocking one", Math.round(Results.median(rounds)), Math.round(threaded.opsPerSecond()), "ops/s", "higher");
     }
 
     /** Creates from one thread for {@code d}, keeping {@link #WINDOW} calls in flight; completed creates per second. */
@@ -85,13 +85,8 @@ final class AsyncBench {
             }
             singles.add(1000 / ((System.nanoTime() - t1) / 1e9));
         }
-        return Results.row("createManyWithKV of 1,000 rows vs 1,000 createWithKV calls (one thread)", Math.round(median(many)),
-                Math.round(median(singles)), "rows/s", "higher");
+        return Results.row("createManyWithKV of 1,000 rows vs 1,000 createWithKV calls (one thread)", Math.round(Results.median(many)),
+                Math.round(Results.median(singles)), "rows/s", "higher");
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 }

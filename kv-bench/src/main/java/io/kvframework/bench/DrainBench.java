@@ -168,7 +168,7 @@ final class DrainBench {
         }
         checkCount(kv, "bench_orders", (long) rows * (rounds + 1));
         checkCount(kv, "bench_orders_raw", (long) rows * (rounds + 1));
-        return new Comparison(median(ours), median(base), oursCpu.perUnit(), baseCpu.perUnit());
+        return new Comparison(Results.median(ours), Results.median(base), oursCpu.perUnit(), baseCpu.perUnit());
     }
 
     /** The medians of a drain comparison and the CPU per row each side used, by process. */
@@ -178,11 +178,6 @@ final class DrainBench {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        java.util.Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 
     /** Rows/s of the drainer draining a backlog, against the fastest PostgreSQL load of the same rows, same server. */
     Map<String, Object> throughput() throws Exception {

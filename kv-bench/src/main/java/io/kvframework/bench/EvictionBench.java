@@ -52,7 +52,7 @@ final class EvictionBench {
                 }
             }
             return Results.row("eviction sweep rows/s (a shard's due evictions pipelined) vs the same evictions one round trip each ("
-                    + rows + " rows a round, 64 shards, median of " + rounds + " rounds)", Math.round(median(ours)), Math.round(median(base)),
+                    + rows + " rows a round, 64 shards, median of " + rounds + " rounds)", Math.round(Results.median(ours)), Math.round(Results.median(base)),
                     "rows/s", "higher");
         }
     }
@@ -109,9 +109,4 @@ final class EvictionBench {
         return evicted;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        java.util.Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 }

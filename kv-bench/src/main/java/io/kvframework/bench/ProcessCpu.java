@@ -12,6 +12,8 @@ import java.util.TreeMap;
  * CPU time used by the processes a comparison runs on — this JVM, Redis, PostgreSQL, MariaDB —
  * from {@code /proc/<pid>/stat} (Linux only; elsewhere every figure is 0). A snapshot before and
  * after one side of a comparison says where its CPU went, which a throughput ratio alone does not.
+ * Every process of a kind on the machine counts (here also the idle system Redis and PostgreSQL,
+ * which add next to nothing).
  */
 final class ProcessCpu {
     /** Clock ticks per second of {@code utime}/{@code stime}; 100 on every Linux kernel configuration in use. */

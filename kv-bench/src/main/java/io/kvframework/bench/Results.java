@@ -1,6 +1,9 @@
 package io.kvframework.bench;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One comparison's row of the results table and of {@code latest.json}. */
@@ -21,6 +24,13 @@ final class Results {
         r.put("ratio", baseline == 0 ? 0.0 : round2(ours / baseline));
         r.put("better", better);
         return r;
+    }
+
+    /** The median round of a side (the upper middle one of an even count). */
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     static double round2(double v) {

@@ -33,7 +33,7 @@ public final class StreamGroups {
      * tens of thousands of entries a second only to count them; above it Redis's figure is used,
      * capped by the stream's length.
      */
-    static final long EXACT_BELOW = 100;
+    private static final long EXACT_BELOW = 100;
 
     /** One consumer group of a stream, as {@code XINFO GROUPS} describes it. */
     public record Group(String name, long pending, String lastDelivered, Long lag) {

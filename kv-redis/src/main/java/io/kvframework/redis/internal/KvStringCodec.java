@@ -17,6 +17,8 @@ public final class KvStringCodec extends StringCodec {
     public static final KvStringCodec UTF8 = new KvStringCodec();
 
     private static final String[] ONE_BYTE = new String[128];
+    /** The field names of a stream entry (see {@code ChangeEvent}). */
+    private static final String[] FIELD_NAMES = {"table", "op", "key", "version", "ts", "row"};
 
     static {
         for (int c = 0; c < ONE_BYTE.length; c++) {
@@ -45,43 +47,16 @@ public final class KvStringCodec extends StringCodec {
         }
         int at = bytes.position();
         int n = bytes.remaining();
-        switch (n) {
-            case 0:
-                return "";
-            case 1:
-                byte b = bytes.get(at);
-                if (b >= 0) {
-                    return ONE_BYTE[b];
-                }
-                break;
-            case 2:
-                if (is(bytes, at, "op")) {
-                    return "op";
-                }
-                if (is(bytes, at, "ts")) {
-                    return "ts";
-                }
-                break;
-            case 3:
-                if (is(bytes, at, "key")) {
-                    return "key";
-                }
-                if (is(bytes, at, "row")) {
-                    return "row";
-                }
-                break;
-            case 5:
-                if (is(bytes, at, "table")) {
-                    return "table";
-                }
-                break;
-            case 7:
-                if (is(bytes, at, "version")) {
-                    return "version";
-                }
-                break;
-            default:
-                break;
+        if (n == 0) {
+            return "";
+        }
+        if (n == 1 && bytes.get(at) >= 0) {
+            return ONE_BYTE[bytes.get(at)];
+        }
+        for (String name : FIELD_NAMES) {
+            if (name.length() == n && is(bytes, at, name)) {
+                return name;
+            }
         }
         byte[] copy = new byte[n];
         bytes.get(at, copy);
