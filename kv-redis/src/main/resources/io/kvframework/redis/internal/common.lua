@@ -64,8 +64,14 @@ end
 -- count: 'always' counts the key as added; 'ifnew' counts it only when no layer held it.
 -- Returns whether the key may have been added before.
 local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
-  local head = redis.call('BITFIELD', filterKey, 'GET', 'u32', 0, 'GET', 'u2', 32, 'GET', 'u6', 34, 'GET', 'u4', 40)
-  local n, flags, shift, density = head[1], head[2], head[3], head[4]
+  -- the header in one read: count (32 bits), flags (2), log2 of the first layer (6), log2 of bits per key (4).
+  -- Constant arguments are strings: Redis turns each Lua number argument into text, which costs more here
+  -- than the BITFIELD itself.
+  local word = redis.call('BITFIELD', filterKey, 'GET', 'u44', '0')[1]
+  local density = word % 16
+  local shift = math.floor(word / 16) % 64
+  local flags = math.floor(word / 1024) % 4
+  local n = math.floor(word / 4096)
   if flags < 2 or shift == 0 then
     -- a new filter: look for the old one once, and record the first layer's size, which is read from the
     -- filter ever after (a changed keyFilterInitialBits never misreads the layers of an existing filter)
@@ -75,41 +81,45 @@ local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
       while v > 1 do v = v / 2; shift = shift + 1 end
       density = 5
     end
-    redis.call('BITFIELD', filterKey, 'SET', 'u2', 32, flags, 'SET', 'u6', 34, shift, 'SET', 'u4', 40, density)
+    redis.call('BITFIELD', filterKey, 'SET', 'u2', '32', flags, 'SET', 'u6', '34', shift, 'SET', 'u4', '40', density)
   end
   f0 = 2 ^ shift
   local perKey = 16
   if density > 0 then perKey = 2 ^ density end
   local layer, cap, total = 0, f0 / perKey, f0 / perKey
   while n >= total do layer = layer + 1; cap = cap * 4; total = total + cap end
-  local args, base, size = {}, 64, f0
+  local args, na, base, size = {}, 0, 64, f0
   for k = 0, layer do
-    for i = 0, 3 do
-      local offset = base + (h1 + i * h2) % size
-      if k == layer then
-        args[#args + 1] = 'SET'; args[#args + 1] = 'u1'; args[#args + 1] = offset; args[#args + 1] = 1
-      else
-        args[#args + 1] = 'GET'; args[#args + 1] = 'u1'; args[#args + 1] = offset
+    if k == layer then
+      for i = 0, 3 do
+        args[na + 1] = 'SET'; args[na + 2] = 'u1'; args[na + 3] = base + (h1 + i * h2) % size; args[na + 4] = '1'
+        na = na + 4
+      end
+    else
+      for i = 0, 3 do
+        args[na + 1] = 'GET'; args[na + 2] = 'u1'; args[na + 3] = base + (h1 + i * h2) % size
+        na = na + 3
       end
     end
     base = base + size; size = size * 4
   end
   if count == 'always' then
-    args[#args + 1] = 'INCRBY'; args[#args + 1] = 'u32'; args[#args + 1] = 0; args[#args + 1] = 1
+    args[na + 1] = 'INCRBY'; args[na + 2] = 'u32'; args[na + 3] = '0'; args[na + 4] = '1'
   end
   local got = redis.call('BITFIELD', filterKey, unpack(args))
   local maybe = false
   for k = 0, layer do
-    if got[k * 4 + 1] == 1 and got[k * 4 + 2] == 1 and got[k * 4 + 3] == 1 and got[k * 4 + 4] == 1 then maybe = true end
+    local j = k * 4
+    if got[j + 1] == 1 and got[j + 2] == 1 and got[j + 3] == 1 and got[j + 4] == 1 then maybe = true end
   end
   if not maybe and flags == 3 then
     local old = {}
     for i = 0, 3 do
-      old[#old + 1] = 'GET'; old[#old + 1] = 'u1'; old[#old + 1] = (h1 + i * h2) % legacySize
+      old[i * 3 + 1] = 'GET'; old[i * 3 + 2] = 'u1'; old[i * 3 + 3] = (h1 + i * h2) % legacySize
     end
     local bits = redis.call('BITFIELD', legacyKey, unpack(old))
     maybe = bits[1] == 1 and bits[2] == 1 and bits[3] == 1 and bits[4] == 1
   end
-  if count == 'ifnew' and not maybe then redis.call('BITFIELD', filterKey, 'INCRBY', 'u32', 0, 1) end
+  if count == 'ifnew' and not maybe then redis.call('BITFIELD', filterKey, 'INCRBY', 'u32', '0', '1') end
   return maybe
 end

@@ -17,7 +17,7 @@
 -- event says which (u or c).
 -- Create check (creates and saves): 'b' ask the database when the key filter may contain the key,
 --       'd' always ask the database, 'n' the caller already asked.
--- Returns {status, version, stream id, flattened row}; status ok | dup | check | missing | gone | conflict,
+-- Returns {status, version, stream id, flattened row} (a create given its row: no flattened row); status ok | dup | check | missing | gone | conflict,
 -- or {'mode', 0, table mode} when the table is in database mode or switching ('db' | 'draining'): nothing written.
 local rowKey, streamKey, bloomKey = KEYS[1], KEYS[2], KEYS[3]
 local op, expected, tbl, pk, check, ixprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -101,6 +101,8 @@ end
 local now = redis.call('TIME')
 local ts = tostring(now[1] * 1000 + math.floor(now[2] / 1000))
 version = version + 1
+-- as text once: Redis turns a Lua number argument into text at every call that passes it
+local vtext = tostring(version)
 local json
 local flat
 if op == 'd' then
@@ -109,13 +111,13 @@ if op == 'd' then
   json = cjson.encode(obj)
   for j = 1, #oldKeys do redis.call('SREM', oldKeys[j], pk) end
   redis.call('DEL', rowKey)
-  redis.call('HSET', rowKey, '_v', version, '_d', '1')
+  redis.call('HSET', rowKey, '_v', vtext, '_d', '1')
 else
   -- the row is live or new here ('_d' exists only on a tombstone, which a create deleted)
   if setsCount > 0 then
-    redis.call('HSET', rowKey, '_v', version, unpack(ARGV, setsFrom, setsFrom + setsCount - 1))
+    redis.call('HSET', rowKey, '_v', vtext, unpack(ARGV, setsFrom, setsFrom + setsCount - 1))
   else
-    redis.call('HSET', rowKey, '_v', version)
+    redis.call('HSET', rowKey, '_v', vtext)
   end
   if #clears > 0 then redis.call('HDEL', rowKey, unpack(clears)) end
   local newKeys
@@ -127,12 +129,14 @@ else
     end
   end
   if op == 'c' and givenRow ~= '' then
-    json, flat = givenRow, {}
+    -- the client knows the row: no image in the reply (an empty nested table costs Redis a conversion)
+    json = givenRow
   else
     local obj
     obj, flat = image()
     json = cjson.encode(obj)
   end
 end
-local id = redis.call('XADD', streamKey, '*', 'table', tbl, 'op', op, 'key', pk, 'version', version, 'ts', ts, 'row', json)
+local id = redis.call('XADD', streamKey, '*', 'table', tbl, 'op', op, 'key', pk, 'version', vtext, 'ts', ts, 'row', json)
+if flat == nil then return { 'ok', version, id } end
 return { 'ok', version, id, flat }

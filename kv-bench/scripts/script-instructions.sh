@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Redis's work per create, counted in CPU instructions instead of timed: a redis-server of its own runs
+# under valgrind's callgrind, redis-benchmark sends the creates, and the instructions Redis executed
+# while it served them (protocol, networking and the script) are divided by their number. Unlike the
+# timings of script-cost.sh, the count is the same from run to run on a busy machine, so a change to a
+# script can be judged by it. Compares write.lua (as createWithKV sends a create: key filter on,
+# check 'b', two index keys, 8 fields) with the least script of the same effect.
+#
+#   bash kv-bench/scripts/script-instructions.sh [creates per side, default 5000]
+#   PRE=20000 ...   creates made before counting (the key filter then has more layers to look at)
+#   F0=8192 ...     bits of the filter's first layer (KvOptions.keyFilterInitialBits, default 2^13)
+#
+# Needs valgrind (callgrind_control, callgrind_annotate), redis-server, redis-cli and redis-benchmark on
+# PATH. Each side takes about 15 s here (callgrind runs Redis some 50 times slower).
+set -euo pipefail
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+lua="$here/kv-redis/src/main/resources/io/kvframework/redis/internal"
+n="${1:-5000}"
+pre="${PRE:-0}"
+f0="${F0:-8192}"
+port="${PORT:-6399}"
+work="$(mktemp -d)"
+trap 'redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true; rm -rf "$work"' EXIT
+t="{kv-script-instr}"
+at=2023-11-14T22:13:20Z
+row='{"id":"r__rand_int__","city":"city-7","status":"NEW","customer":"customer-7","total":"19.99","qty":"3","created_at":"2023-11-14T22:13:20Z","note":"benchmark row"}'
+fields=(id r__rand_int__ city city-7 status NEW customer customer-7 total 19.99 qty 3 created_at "$at" note "benchmark row")
+same_lua="redis.call('HSET', KEYS[1], unpack(ARGV, 4)) redis.call('SADD', KEYS[3], ARGV[1]) redis.call('SADD', KEYS[4], ARGV[1]) return redis.call('XADD', KEYS[2], '*', 'table', 'bench_orders', 'op', 'c', 'key', ARGV[1], 'version', '1', 'ts', ARGV[2], 'row', ARGV[3])"
+
+# creates of one side: "ours" or "same"
+send() {
+  local side="$1" count="$2" sha="$3"
+  [ "$count" -gt 0 ] || return 0
+  if [ "$side" = ours ]; then
+    redis-benchmark -p "$port" -n "$count" -c 4 -r 100000000 -q EVALSHA "$sha" 5 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
+      "$t:filter" "$t:mode" "$t:bloom" c "" bench_orders r__rand_int__ b "$t:i:bench_orders:" 4 __rand_int__ 2654435761 1048576 "$f0" \
+      0 8 "${fields[@]}" 0 "$row" 2 "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" > /dev/null
+  else
+    redis-benchmark -p "$port" -n "$count" -c 4 -r 100000000 -q EVALSHA "$sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
+      "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" r__rand_int__ 1700000000000 "$row" "${fields[@]}" _v 1 > /dev/null
+  fi
+}
+
+# instructions per create of one side, in a fresh server
+count() {
+  local side="$1"
+  valgrind --tool=callgrind --callgrind-out-file="$work/$side.%p" redis-server --port "$port" --save "" --appendonly no \
+    > "$work/$side.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping > /dev/null 2>&1 && break; sleep 0.3; done
+  local sha
+  if [ "$side" = ours ]; then sha=$(cat "$lua/common.lua" "$lua/write.lua" | redis-cli -p "$port" -x script load); else sha=$(redis-cli -p "$port" script load "$same_lua"); fi
+  send "$side" "$pre" "$sha"
+  callgrind_control -z "$pid" > /dev/null 2>&1
+  send "$side" "$n" "$sha"
+  callgrind_control -d "$pid" > /dev/null 2>&1
+  redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true
+  wait "$pid" || true
+  # the dump holds what ran since the reset; the file written at exit, the shutdown
+  local dump
+  dump=$(ls "$work/$side".*.1)
+  callgrind_annotate "$dump" 2> /dev/null | awk -v n="$n" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%d", $1 / n }'
+}
+
+ours=$(count ours)
+same=$(count same)
+awk -v o="$ours" -v s="$same" -v p="$pre" -v f="$f0" 'BEGIN {
+  printf "instructions per create (Redis, callgrind; %d creates made before, first filter layer %d bits): write.lua %d, same-effect script %d, ratio %.2f\n", p, f, o, s, o / s }'
