@@ -8,6 +8,7 @@ import io.lettuce.core.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,9 +96,11 @@ public final class StreamEngine implements AutoCloseable {
         if (worker != null) {
             throw new IllegalStateException("engine " + group + " already started");
         }
+        List<Integer> all = new ArrayList<>(keys.shards());
         for (int s = 0; s < keys.shards(); s++) {
-            leasing.createGroups(s);
+            all.add(s);
         }
+        leasing.createGroups(all);
         running = true;
         Thread t = options.newThread(this::loop, "kv-engine-" + group + "-" + me);
         worker = t;
