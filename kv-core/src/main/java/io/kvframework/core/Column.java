@@ -270,8 +270,8 @@ public final class Column<E, T> {
             case INT, LONG, SHORT, BOOLEAN, UUID, LOCAL_DATE -> value.toString();
             case DOUBLE -> Double.toString(positiveZero((Double) value));
             case DECIMAL -> normalizeDecimal((BigDecimal) value).toString();
-            case INSTANT -> ((Instant) value).truncatedTo(ChronoUnit.MICROS).toString();
-            case LOCAL_DATE_TIME -> ((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS).toString();
+            case INSTANT -> IsoDateTimes.isoText(((Instant) value).truncatedTo(ChronoUnit.MICROS));
+            case LOCAL_DATE_TIME -> IsoDateTimes.isoText(((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS));
             case ENUM -> ((Enum<?>) value).name();
             case BYTES -> Base64.getEncoder().encodeToString((byte[]) value);
             case JSON -> json(value);

@@ -16,6 +16,9 @@ import java.time.format.DateTimeFormatter;
  */
 public final class IsoDateTimes {
     private static final DateTimeFormatter SQL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    /** The instants of years 1000 to 9999, which are written by hand. */
+    private static final long FIRST_FOUR_DIGIT_SECOND = LocalDateTime.of(1000, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC);
+    private static final long LAST_FOUR_DIGIT_SECOND = LocalDateTime.of(9999, 12, 31, 23, 59, 59).toEpochSecond(ZoneOffset.UTC);
 
     private IsoDateTimes() {
     }
@@ -50,20 +53,58 @@ public final class IsoDateTimes {
             return SQL.format(t);
         }
         char[] c = new char[26];
-        digits(c, 0, year, 4);
-        c[4] = '-';
-        digits(c, 5, t.getMonthValue(), 2);
-        c[7] = '-';
-        digits(c, 8, t.getDayOfMonth(), 2);
-        c[10] = ' ';
-        digits(c, 11, t.getHour(), 2);
-        c[13] = ':';
-        digits(c, 14, t.getMinute(), 2);
+        dateAndMinute(c, t, ' ');
         c[16] = ':';
         digits(c, 17, t.getSecond(), 2);
         c[19] = '.';
         digits(c, 20, t.getNano() / 1000, 6);
         return new String(c);
+    }
+
+    /** {@link Instant#toString()}: {@code uuuu-MM-ddTHH:mm:ssZ} with 0, 3, 6 or 9 fraction digits, as few as the value needs. */
+    public static String isoText(Instant value) {
+        long s = value.getEpochSecond();
+        return s < FIRST_FOUR_DIGIT_SECOND || s > LAST_FOUR_DIGIT_SECOND ? value.toString()
+                : iso(LocalDateTime.ofEpochSecond(s, value.getNano(), ZoneOffset.UTC), true, "Z");
+    }
+
+    /** {@link LocalDateTime#toString()}: {@code uuuu-MM-ddTHH:mm}, then {@code :ss} and 3, 6 or 9 fraction digits where not zero. */
+    public static String isoText(LocalDateTime value) {
+        return value.getYear() < 1000 || value.getYear() > 9999 ? value.toString() : iso(value, false, "");
+    }
+
+    private static String iso(LocalDateTime t, boolean seconds, String suffix) {
+        int nano = t.getNano();
+        int fraction = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+        boolean withSeconds = seconds || t.getSecond() != 0 || nano != 0;
+        char[] c = new char[16 + (withSeconds ? 3 : 0) + (fraction > 0 ? fraction + 1 : 0) + suffix.length()];
+        dateAndMinute(c, t, 'T');
+        int at = 16;
+        if (withSeconds) {
+            c[at] = ':';
+            digits(c, at + 1, t.getSecond(), 2);
+            at += 3;
+        }
+        if (fraction > 0) {
+            c[at] = '.';
+            digits(c, at + 1, fraction == 3 ? nano / 1_000_000 : fraction == 6 ? nano / 1000 : nano, fraction);
+            at += fraction + 1;
+        }
+        suffix.getChars(0, suffix.length(), c, at);
+        return new String(c);
+    }
+
+    /** {@code uuuu-MM-dd<separator>HH:mm} of a four-digit year into {@code c[0, 16)}. */
+    private static void dateAndMinute(char[] c, LocalDateTime t, char separator) {
+        digits(c, 0, t.getYear(), 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = separator;
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
     }
 
     private static void digits(char[] c, int at, int value, int width) {

@@ -56,6 +56,27 @@ class IsoDateTimesTest {
     }
 
     @Test
+    void isoTextIsToString() {
+        for (Instant t : instants()) {
+            assertThat(IsoDateTimes.isoText(t)).isEqualTo(t.toString());
+            LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+            assertThat(IsoDateTimes.isoText(local)).isEqualTo(local.toString());
+            // zero seconds with and without a fraction: LocalDateTime leaves the seconds out only when both are zero
+            LocalDateTime minute = local.withSecond(0).withNano(0);
+            assertThat(IsoDateTimes.isoText(minute)).isEqualTo(minute.toString()).hasSize(16);
+            assertThat(IsoDateTimes.isoText(minute.withNano(1000))).isEqualTo(minute.withNano(1000).toString());
+        }
+        // outside four-digit years the JDK writes them (a sign, more digits)
+        for (Instant t : List.of(Instant.MIN, Instant.MAX, Instant.parse("0999-12-31T23:59:59.5Z"), Instant.parse("+10000-01-01T00:00:00Z"))) {
+            assertThat(IsoDateTimes.isoText(t)).isEqualTo(t.toString());
+        }
+        for (LocalDateTime t : List.of(LocalDateTime.MIN, LocalDateTime.MAX, LocalDateTime.parse("0999-12-31T23:59:59.5"),
+                LocalDateTime.parse("+10000-01-01T00:00"))) {
+            assertThat(IsoDateTimes.isoText(t)).isEqualTo(t.toString());
+        }
+    }
+
+    @Test
     void sqlTextIsTheFormattersText() {
         for (Instant t : instants()) {
             LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);

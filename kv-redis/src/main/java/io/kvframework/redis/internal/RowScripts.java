@@ -77,7 +77,9 @@ final class RowScripts<E> {
     private final Duration ttl;
     /** The index specs every script takes: count, then per index its name, column count and columns. */
     private final List<String> indexArgs;
-    private final List<IndexDefinition> indexes;
+    /** Each index's name and column names, made once (a create and a database read compute index keys from them). */
+    private final String[] indexNames;
+    private final String[][] indexColumns;
     /** Per shard, made once: the index key prefix of this table, and the keys write.lua and hydrate.lua take after the row's. */
     private final String[] indexPrefixes;
     private final String[][] writeKeys;
@@ -101,7 +103,13 @@ final class RowScripts<E> {
             args.addAll(index.columnNames());
         }
         this.indexArgs = List.copyOf(args);
-        this.indexes = List.copyOf(model.indexes());
+        List<IndexDefinition> indexes = model.indexes();
+        this.indexNames = new String[indexes.size()];
+        this.indexColumns = new String[indexes.size()][];
+        for (int i = 0; i < indexes.size(); i++) {
+            indexNames[i] = indexes.get(i).name();
+            indexColumns[i] = indexes.get(i).columnNames().toArray(String[]::new);
+        }
         int shards = keys.shards();
         this.indexPrefixes = new String[shards];
         this.writeKeys = new String[shards][];
@@ -175,16 +183,16 @@ final class RowScripts<E> {
      * what write.lua would compute with HMGET after writing them.
      */
     private void addIndexKeys(List<String> args, int shard, List<String> sets) {
-        args.add(Integer.toString(indexes.size()));
+        args.add(Integer.toString(indexNames.length));
         String prefix = indexPrefixes[shard];
-        for (IndexDefinition index : indexes) {
-            StringBuilder key = new StringBuilder(prefix).append(index.name()).append(':');
-            List<String> names = index.columnNames();
-            for (int c = 0; c < names.size(); c++) {
+        for (int i = 0; i < indexNames.length; i++) {
+            StringBuilder key = new StringBuilder(prefix).append(indexNames[i]).append(':');
+            String[] names = indexColumns[i];
+            for (int c = 0; c < names.length; c++) {
                 if (c > 0) {
                     key.append(':');
                 }
-                String value = valueOf(sets, names.get(c));
+                String value = valueOf(sets, names[c]);
                 key.append(value == null ? KeyEncoding.NULL : KeyEncoding.encode(value));
             }
             args.add(key.toString());
