@@ -142,6 +142,21 @@ class KvRepositoryIT {
     }
 
     @Test
+    void versionsFromTenToTheFourteenthKeepEveryDigit() {
+        // write.lua turns the version into text itself: Lua's tostring writes 1e+14 from 10^14 on
+        orders.createWithKV(order("o1", "Oslo"));
+        String rowKey = fx.kv.keys().rowKey(fx.kv.keys().shard("orders", "o1"), "orders", "o1");
+        fx.redis.hset(rowKey, "_v", "99999999999999");
+        assertThat(orders.updateOneWithKV(QTY.set(3), ID.eq("o1")).map(Order::version)).contains(100_000_000_000_000L);
+        assertThat(fx.redis.hget(rowKey, "_v")).isEqualTo("100000000000000");
+        fx.redis.hset(rowKey, "_v", "9007199254740990");
+        assertThat(orders.updateOneWithKV(QTY.set(4), ID.eq("o1")).map(Order::version)).contains(9_007_199_254_740_991L);
+        assertThat(fx.redis.hget(rowKey, "_v")).isEqualTo("9007199254740991");
+        assertThat(orders.findOneVersionedWithKV(ID.eq("o1")).map(Versioned::version)).contains(9_007_199_254_740_991L);
+        assertThat(fx.events("orders", "o1")).extracting(ChangeEvent::version).containsExactly(1L, 100_000_000_000_000L, 9_007_199_254_740_991L);
+    }
+
+    @Test
     void staleIndexMembersAreRemovedWhenReadersMeetThem() {
         orders.createWithKV(order("o1", "Oslo"));
         int shard = fx.kv.keys().shard("orders", "o1");

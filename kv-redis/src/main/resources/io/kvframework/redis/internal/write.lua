@@ -101,8 +101,9 @@ end
 local now = redis.call('TIME')
 local ts = tostring(now[1] * 1000 + math.floor(now[2] / 1000))
 version = version + 1
--- as text once: Redis turns a Lua number argument into text at every call that passes it
-local vtext = tostring(version)
+-- as text once: Redis turns a Lua number argument into text at every call that passes it ('%d': tostring
+-- would write 1e+14 from 10^14 on, where Redis writes every digit)
+local vtext = string.format('%d', version)
 local json
 local flat
 if op == 'd' then
