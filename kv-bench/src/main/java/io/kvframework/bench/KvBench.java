@@ -91,6 +91,15 @@ public final class KvBench {
                 }
             });
         }
+        if (only.equals("lag")) {
+            // the write-to-commit lag rounds of the drain section alone (5,000 and 20,000 writes/s)
+            section("lag", () -> {
+                DrainBench drain = new DrainBench(quick);
+                for (int rate : new int[] {5000, 20000}) {
+                    add(drain.lagAt(rate));
+                }
+            });
+        }
         if (only.equals("eviction")) {
             section("eviction", () -> add(new EvictionBench(quick).run()));
         }
