@@ -7,10 +7,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Reading and writing the date-time texts a drain handles for every row — the stream's
- * {@code Instant.toString()} / {@code LocalDateTime.toString()} forms in, PostgreSQL's
+ * Reading and writing the date-time texts handled for every row — the stream's and the row hash's
+ * {@code Instant.toString()} / {@code LocalDateTime.toString()} forms in and out, PostgreSQL's
  * {@code uuuu-MM-dd HH:mm:ss.SSSSSS} out — by hand for the usual four-digit-year forms, with the
- * same results as {@link Instant#parse}, {@link LocalDateTime#parse} and the formatter, which
+ * same results as {@link Instant#parse}, {@link LocalDateTime#parse}, {@code toString()} and the formatter, which
  * handle everything else (and say what is wrong with a bad text). {@code DateTimeFormatter} costs
  * a few microseconds a value; this a few dozen nanoseconds.
  */
