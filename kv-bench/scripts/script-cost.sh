@@ -13,9 +13,8 @@ n="${1:-200000}"
 cli=(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}")
 bench=(redis-benchmark -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" -n "$n" -c 16 -r 100000000 -q)
 t="{kv-script-cost}"
-at=2023-11-14T22:13:20Z
-row='{"id":"r__rand_int__","city":"city-7","status":"NEW","customer":"customer-7","total":"19.99","qty":"3","created_at":"2023-11-14T22:13:20Z","note":"benchmark row"}'
-fields=(id r__rand_int__ city city-7 status NEW customer customer-7 total 19.99 qty 3 created_at "$at" note "benchmark row")
+# shellcheck source=create-args.sh
+source "$here/kv-bench/scripts/create-args.sh"
 
 evalsha_usec() { "${cli[@]}" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2/p'; }
 
@@ -28,7 +27,7 @@ measure() {
 }
 
 ours_sha=$(cat "$lua/common.lua" "$lua/write.lua" | "${cli[@]}" -x script load)
-same_sha=$("${cli[@]}" script load "redis.call('HSET', KEYS[1], unpack(ARGV, 4)) redis.call('SADD', KEYS[3], ARGV[1]) redis.call('SADD', KEYS[4], ARGV[1]) return redis.call('XADD', KEYS[2], '*', 'table', 'bench_orders', 'op', 'c', 'key', ARGV[1], 'version', '1', 'ts', ARGV[2], 'row', ARGV[3])")
+same_sha=$("${cli[@]}" script load "$same_lua")
 
 # a create as createWithKV sends it: the key filter's hashes (random: existence check 'n', the database is not asked),
 # no index specs, 8 fields, the event row, the two index keys

@@ -22,10 +22,8 @@ port="${PORT:-6399}"
 work="$(mktemp -d)"
 trap 'redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true; rm -rf "$work"' EXIT
 t="{kv-script-instr}"
-at=2023-11-14T22:13:20Z
-row='{"id":"r__rand_int__","city":"city-7","status":"NEW","customer":"customer-7","total":"19.99","qty":"3","created_at":"2023-11-14T22:13:20Z","note":"benchmark row"}'
-fields=(id r__rand_int__ city city-7 status NEW customer customer-7 total 19.99 qty 3 created_at "$at" note "benchmark row")
-same_lua="redis.call('HSET', KEYS[1], unpack(ARGV, 4)) redis.call('SADD', KEYS[3], ARGV[1]) redis.call('SADD', KEYS[4], ARGV[1]) return redis.call('XADD', KEYS[2], '*', 'table', 'bench_orders', 'op', 'c', 'key', ARGV[1], 'version', '1', 'ts', ARGV[2], 'row', ARGV[3])"
+# shellcheck source=create-args.sh
+source "$here/kv-bench/scripts/create-args.sh"
 
 # creates of one side: "ours" or "same"
 send() {

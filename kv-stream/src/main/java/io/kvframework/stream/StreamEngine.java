@@ -8,7 +8,6 @@ import io.lettuce.core.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,11 +95,7 @@ public final class StreamEngine implements AutoCloseable {
         if (worker != null) {
             throw new IllegalStateException("engine " + group + " already started");
         }
-        List<Integer> all = new ArrayList<>(keys.shards());
-        for (int s = 0; s < keys.shards(); s++) {
-            all.add(s);
-        }
-        leasing.createGroups(all);
+        leasing.createGroups(java.util.stream.IntStream.range(0, keys.shards()).boxed().toList());
         running = true;
         Thread t = options.newThread(this::loop, "kv-engine-" + group + "-" + me);
         worker = t;

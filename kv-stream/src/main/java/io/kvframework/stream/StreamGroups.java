@@ -20,7 +20,7 @@ import java.util.Optional;
  * <p>The {@code lag} that {@code XINFO GROUPS} reports is only a hint: Redis 6.2 has none, and
  * Redis 7.0 reports a wrong positive lag after some trims (redis/redis#13957), which would make a
  * drained shard look behind for ever. So "is anything undelivered" is always answered by reading
- * the entry after the last delivered id, small counts are exact, and only a lag above 1,000 is
+ * the entry after the last delivered id, small counts are exact, and only a lag above 100 is
  * taken from Redis (capped at the stream's length).
  */
 public final class StreamGroups {
