@@ -23,6 +23,8 @@ import io.kvframework.testkit.KvTest;
 import io.kvframework.testkit.MariaDb;
 import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.TestNamespace;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
@@ -154,6 +156,24 @@ class KvRepositoryIT {
         assertThat(fx.redis.hget(rowKey, "_v")).isEqualTo("9007199254740991");
         assertThat(orders.findOneVersionedWithKV(ID.eq("o1")).map(Versioned::version)).contains(9_007_199_254_740_991L);
         assertThat(fx.events("orders", "o1")).extracting(ChangeEvent::version).containsExactly(1L, 100_000_000_000_000L, 9_007_199_254_740_991L);
+    }
+
+    @Test
+    void everyEventsTimeIsTheMillisecondOfItsEntryId() {
+        // write.lua puts ts together from TIME's two texts (seconds, microseconds): a microsecond count below 100,000
+        // must keep its leading zeros (1,234 us is millisecond 001), else ts is off by 90 ms or more
+        for (int i = 0; i < 400; i++) {
+            orders.createWithKV(order("t" + i, "Oslo"));
+        }
+        int checked = 0;
+        for (String stream : fx.kv.keys().streamKeys()) {
+            for (StreamMessage<String, String> m : fx.redis.xrange(stream, Range.create("-", "+"))) {
+                long idMillis = Long.parseLong(m.getId().substring(0, m.getId().indexOf('-')));
+                assertThat(Long.parseLong(m.getBody().get("ts"))).as(m.getId()).isBetween(idMillis - 50, idMillis + 50);
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(400);
     }
 
     @Test

@@ -98,8 +98,10 @@ else
   oldKeys = indexKeys()
 end
 
+-- the event's time in epoch milliseconds, as text put together from TIME's two texts (seconds, then the
+-- microseconds' first three of six digits): no conversion to a number and back
 local now = redis.call('TIME')
-local ts = tostring(now[1] * 1000 + math.floor(now[2] / 1000))
+local ts = now[1] .. string.sub('00000' .. now[2], -6, -4)
 version = version + 1
 -- as text once: Redis turns a Lua number argument into text at every call that passes it ('%d': tostring
 -- would write 1e+14 from 10^14 on, where Redis writes every digit)
