@@ -75,6 +75,34 @@ class KeyFilterIT {
         }
     }
 
+    /** Whether the 4 bits of a key are set in the filter layer of {@code size} bits that starts at bit {@code base}. */
+    private boolean bitsSet(String id, long base, long size) {
+        long[] h = fx.kv.keys().filterHash("orders", id);
+        String filter = fx.kv.keys().filterKey(fx.kv.keys().shard("orders", id));
+        for (int i = 0; i < 4; i++) {
+            if (fx.redis.getbit(filter, base + (h[0] + i * h[1]) % size) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aKeysBitsAreAtTheDocumentedPositionsOfTheNewestLayer() {
+        // filters outlive upgrades: the positions are h1 + i * h2 modulo the layer's size, i = 0..3 (anatomy.md), whatever
+        // the script's arithmetic; layer 0 holds 8,192 bits from bit 64, layer 1 32,768 bits after it, layer 2 131,072
+        orders.createWithKV(order("p0"));
+        assertThat(bitsSet("p0", 64, 8192)).isTrue();
+        List<Order> batch = new ArrayList<>();
+        for (int i = 1; i < 2000; i++) {
+            batch.add(order("p" + i));
+        }
+        orders.createManyWithKV(batch);
+        orders.createWithKV(order("last"));
+        assertThat(bitsSet("last", 64 + 8192 + 32768, 131072)).isTrue();
+        assertThat(bitsSet("last", 64, 8192)).as("a key goes to the newest layer only").isFalse();
+    }
+
     @Test
     void aFilterKeepsTheLayerSizeItWasMadeWithWhenTheOptionChanges(RedisServer redis, DataSource db) {
         List<Order> batch = new ArrayList<>();

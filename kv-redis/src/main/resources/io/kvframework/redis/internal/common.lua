@@ -92,12 +92,12 @@ local function kv_filter(filterKey, legacyKey, h1, h2, legacySize, f0, count)
   for k = 0, layer do
     if k == layer then
       for i = 0, 3 do
-        args[na + 1] = 'SET'; args[na + 2] = 'u1'; args[na + 3] = base + (h1 + i * h2) % size; args[na + 4] = '1'
+        args[na + 1] = 'SET'; args[na + 2] = 'u1'; args[na + 3] = string.format('%d', base + (h1 + i * h2) % size); args[na + 4] = '1'
         na = na + 4
       end
     else
       for i = 0, 3 do
-        args[na + 1] = 'GET'; args[na + 2] = 'u1'; args[na + 3] = base + (h1 + i * h2) % size
+        args[na + 1] = 'GET'; args[na + 2] = 'u1'; args[na + 3] = string.format('%d', base + (h1 + i * h2) % size)
         na = na + 3
       end
     end
