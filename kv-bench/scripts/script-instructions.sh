@@ -9,6 +9,8 @@
 #   bash kv-bench/scripts/script-instructions.sh [creates per side, default 5000]
 #   PRE=20000 ...   creates made before counting (the key filter then has more layers to look at)
 #   F0=8192 ...     bits of the filter's first layer (KvOptions.keyFilterInitialBits, default 2^13)
+#   FILTER=positions ...  the key filter made in the positions layout of versions before words (as an
+#                   upgraded application finds it) instead of a new one
 #
 # Needs valgrind (callgrind_control, callgrind_annotate), redis-server, redis-cli and redis-benchmark on
 # PATH. Each side takes about 15 s here (callgrind runs Redis some 50 times slower).
@@ -48,6 +50,10 @@ count() {
   for _ in $(seq 1 100); do redis-cli -p "$port" ping > /dev/null 2>&1 && break; sleep 0.3; done
   local sha
   if [ "$side" = ours ]; then sha=$(cat "$lua/common.lua" "$lua/write.lua" | redis-cli -p "$port" -x script load); else sha=$(redis-cli -p "$port" script load "$same_lua"); fi
+  if [ "${FILTER:-words}" = positions ]; then
+    # the header of a 32-bit-per-key filter of the positions layout: old filter looked for, log2 of f0, bits per key; bit 44 zero
+    redis-cli -p "$port" BITFIELD "$t:filter" SET u2 32 2 SET u6 34 "$(awk -v f="$f0" 'BEGIN { print log(f) / log(2) }')" SET u4 40 5 > /dev/null
+  fi
   send "$side" "$pre" "$sha"
   callgrind_control -z "$pid" > /dev/null 2>&1
   send "$side" "$n" "$sha"

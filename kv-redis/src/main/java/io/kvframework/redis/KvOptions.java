@@ -210,8 +210,8 @@ public final class KvOptions {
          * Bits of the first layer of each shard's key filter (a power of two, 1024 to 2^26; default
          * 2^13 = 1 KiB, room for 256 keys per shard at 32 bits per key). The filter adds layers four
          * times larger as keys come (4 KiB, 16 KiB, 64 KiB, ...), so a small data set costs little
-         * memory; a create looks at every layer in the one {@code BITFIELD} call it makes anyway (4
-         * more bit reads per layer). It applies to filters made from then on: a filter records the
+         * memory; a create looks at every layer in the one {@code BITFIELD} call it makes anyway (one
+         * more 32-bit read per layer). It applies to filters made from then on: a filter records the
          * size it was made with, and keeps it.
          */
         public Builder keyFilterInitialBits(int bits) {
