@@ -33,7 +33,7 @@ send() {
   [ "$count" -gt 0 ] || return 0
   if [ "$side" = ours ]; then
     redis-benchmark -p "$port" -n "$count" -c 4 -r 100000000 -q EVALSHA "$sha" 5 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
-      "$t:filter" "$t:mode" "$t:bloom" c "" bench_orders r__rand_int__ b "$t:i:bench_orders:" 4 __rand_int__ 2654435761 1048576 "$f0" \
+      "$t:filter" "$t:mode" "$t:bloom" c "" bench_orders r__rand_int__ b "$t:i:bench_orders:" 4 __rand_int__ __rand_int__ 1048576 "$f0" \
       0 8 "${fields[@]}" 0 "$row" 2 "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" > /dev/null
   else
     redis-benchmark -p "$port" -n "$count" -c 4 -r 100000000 -q EVALSHA "$sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
