@@ -3,6 +3,7 @@ package io.kvframework.bench;
 import io.kvframework.core.KvRepository;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
+import io.kvframework.redis.support.Script;
 import io.kvframework.sql.SqlDatabase;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -24,6 +25,34 @@ final class BaselineOps {
             + " 'key', ARGV[1], 'version', '1', 'ts', ARGV[2], 'row', ARGV[3])";
 
     private BaselineOps() {
+    }
+
+    /** A create through raw Lettuce: {@code EVALSHA} of createWithKV's own script with the arguments createWithKV sends. */
+    static Harness.Op rawCreate(KvClient kv, RedisCommands<String, String> sync) {
+        Script write = Script.loadRowScript("write");
+        sync.scriptLoad(write.source());
+        KvKeys keys = kv.keys();
+        return n -> {
+            String pk = "r" + n;
+            int shard = keys.shard("bench_orders", pk);
+            long[] hash = keys.filterHash("bench_orders", pk);
+            String city = "city-" + (n % 100);
+            String status = n % 2 == 0 ? "NEW" : "PAID";
+            String customer = "customer-" + (n % 1000);
+            String qty = Long.toString(n % 7);
+            String at = Instant.ofEpochSecond(1_700_000_000L + n).toString();
+            // the arguments createWithKV sends: no index specs, the event row as JSON, the new row's index keys
+            String json = "{\"id\":\"" + pk + "\",\"city\":\"" + city + "\",\"status\":\"" + status + "\",\"customer\":\"" + customer
+                    + "\",\"total\":\"19.99\",\"qty\":\"" + qty + "\",\"created_at\":\"" + at + "\",\"note\":\"benchmark row\"}";
+            sync.evalsha(write.sha(), ScriptOutputType.MULTI,
+                    new String[] {keys.rowKey(shard, "bench_orders", pk), keys.streamKey(shard), keys.filterKey(shard), keys.modeKey(shard),
+                        keys.bloomKey(shard)},
+                    "c", "", "bench_orders", pk, "b", keys.indexPrefix(shard, "bench_orders"), "4", Long.toString(hash[0]), Long.toString(hash[1]),
+                    Integer.toString(kv.options().keyFilterBits()), Integer.toString(kv.options().keyFilterInitialBits()), "0",
+                    "8", "id", pk, "city", city, "status", status, "customer", customer, "total", "19.99", "qty", qty, "created_at", at,
+                    "note", "benchmark row", "0", json, "2", keys.indexKey(shard, "bench_orders", "by_city", city),
+                    keys.indexKey(shard, "bench_orders", "by_status", status));
+        };
     }
 
     static Harness.Op sameEffectCreate(KvClient kv, RedisCommands<String, String> sync) {

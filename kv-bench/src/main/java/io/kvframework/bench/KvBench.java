@@ -12,7 +12,6 @@ import io.kvframework.drainer.Drainer;
 import io.kvframework.redis.KvClient;
 import io.kvframework.redis.KvKeys;
 import io.kvframework.redis.KvOptions;
-import io.kvframework.redis.support.Script;
 import io.kvframework.sql.SqlDatabase;
 import io.kvframework.stream.EngineOptions;
 import io.kvframework.testkit.IsolatedDatabase;
@@ -20,7 +19,6 @@ import io.kvframework.testkit.RedisServer;
 import io.kvframework.testkit.Servers;
 import io.kvframework.testkit.TestNamespace;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.file.Files;
@@ -187,31 +185,8 @@ public final class KvBench {
 
     /** createWithKV against the same Lua script called through raw Lettuce with the same arguments. */
     private void createComparison(KvClient kv, KvRepository<BenchOrder> repo, RedisCommands<String, String> sync) throws Exception {
-        Script write = Script.loadRowScript("write");
-        sync.scriptLoad(write.source());
-        KvKeys keys = kv.keys();
         Harness.Op ours = n -> repo.createWithKV(BenchOrder.sample("k" + n, n));
-        Harness.Op base = n -> {
-            String pk = "r" + n;
-            int shard = keys.shard("bench_orders", pk);
-            long[] hash = keys.filterHash("bench_orders", pk);
-            String city = "city-" + (n % 100);
-            String status = n % 2 == 0 ? "NEW" : "PAID";
-            String customer = "customer-" + (n % 1000);
-            String qty = Long.toString(n % 7);
-            String at = Instant.ofEpochSecond(1_700_000_000L + n).toString();
-            // the arguments createWithKV sends: no index specs, the event row as JSON, the new row's index keys
-            String json = "{\"id\":\"" + pk + "\",\"city\":\"" + city + "\",\"status\":\"" + status + "\",\"customer\":\"" + customer
-                    + "\",\"total\":\"19.99\",\"qty\":\"" + qty + "\",\"created_at\":\"" + at + "\",\"note\":\"benchmark row\"}";
-            sync.evalsha(write.sha(), ScriptOutputType.MULTI,
-                    new String[] {keys.rowKey(shard, "bench_orders", pk), keys.streamKey(shard), keys.filterKey(shard), keys.modeKey(shard),
-                        keys.bloomKey(shard)},
-                    "c", "", "bench_orders", pk, "b", keys.indexPrefix(shard, "bench_orders"), "4", Long.toString(hash[0]), Long.toString(hash[1]),
-                    Integer.toString(kv.options().keyFilterBits()), Integer.toString(kv.options().keyFilterInitialBits()), "0",
-                    "8", "id", pk, "city", city, "status", status, "customer", customer, "total", "19.99", "qty", qty, "created_at", at,
-                    "note", "benchmark row", "0", json, "2", keys.indexKey(shard, "bench_orders", "by_city", city),
-                    keys.indexKey(shard, "bench_orders", "by_status", status));
-        };
+        Harness.Op base = BaselineOps.rawCreate(kv, sync);
         compare("createWithKV vs raw Lettuce EVALSHA of the same script", ours, base);
     }
 
