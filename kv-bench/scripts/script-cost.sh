@@ -31,9 +31,9 @@ same_sha=$("${cli[@]}" script load "$same_lua")
 
 # a create as createWithKV sends it: the key filter's hashes (random: existence check 'n', the database is not asked),
 # no index specs, 8 fields, the event row, the two index keys
+set_ours_argv n "${F0:-65536}"
 ours=$(measure "${bench[@]}" EVALSHA "$ours_sha" 5 "$t:r:bench_orders:r__rand_int__" "$t:stream" "$t:filter" "$t:mode" "$t:bloom" \
-  c "" bench_orders r__rand_int__ n "$t:i:bench_orders:" 4 __rand_int__ __rand_int__ 1048576 "${F0:-65536}" 0 8 "${fields[@]}" 0 "$row" \
-  2 "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW")
+  "${ours_argv[@]}")
 same=$(measure "${bench[@]}" EVALSHA "$same_sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
   "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" r__rand_int__ 1700000000000 "$row" "${fields[@]}" _v 1)
 

@@ -32,9 +32,9 @@ send() {
   local side="$1" count="$2" sha="$3"
   [ "$count" -gt 0 ] || return 0
   if [ "$side" = ours ]; then
+    set_ours_argv b "$f0"
     redis-benchmark -p "$port" -n "$count" -c 4 -r 100000000 -q EVALSHA "$sha" 5 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
-      "$t:filter" "$t:mode" "$t:bloom" c "" bench_orders r__rand_int__ b "$t:i:bench_orders:" 4 __rand_int__ __rand_int__ 1048576 "$f0" \
-      0 8 "${fields[@]}" 0 "$row" 2 "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" > /dev/null
+      "$t:filter" "$t:mode" "$t:bloom" "${ours_argv[@]}" > /dev/null
   else
     redis-benchmark -p "$port" -n "$count" -c 4 -r 100000000 -q EVALSHA "$sha" 4 "$t:r:bench_orders:r__rand_int__" "$t:stream" \
       "$t:i:bench_orders:by_city:city-7" "$t:i:bench_orders:by_status:NEW" r__rand_int__ 1700000000000 "$row" "${fields[@]}" _v 1 > /dev/null

@@ -123,6 +123,35 @@ class KeyFilterIT {
         assertThat(wordSet("last", 64, 8192)).as("a key goes to the newest layer only").isFalse();
     }
 
+    /** Reads the row of {@code id} from the database through the repository and waits until it is cached (hydrate.lua). */
+    private void readBack(String id) throws InterruptedException {
+        assertThat(orders.findOneWithKV(ID.eq(id))).isPresent();
+        String rowKey = fx.kv.keys().rowKey(0, "orders", id);
+        for (int i = 0; i < 500 && fx.redis.exists(rowKey) == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(fx.redis.exists(rowKey)).as("cached after the read").isOne();
+    }
+
+    @Test
+    void aRowCachedFromTheDatabaseIsAddedToANewFilterOnce() throws InterruptedException {
+        // hydrate.lua adds a key to the filter only when no layer held it ('ifnew'), in the words layout too
+        orders.createWithKV(order("h0"));
+        fx.drain();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("h0"));
+        fx.redis.del(fx.kv.keys().filterKey(0));
+        readBack("h0");
+        assertThat(header(44, 1)).as("a filter made by a cached read is in the words layout").isEqualTo(1);
+        assertThat(wordSet("h0", 64, 8192)).isTrue();
+        assertThat(counted()).isOne();
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("h0"));
+        readBack("h0");
+        assertThat(counted()).as("a key the filter holds is not counted again").isOne();
+        // and the filter now refuses a create of the evicted key without the database saying so first
+        fx.evict(new KvFixture.KvRepositoryAccess<>(orders), order("h0"));
+        assertThatThrownBy(() -> orders.createWithKV(order("h0"))).isInstanceOf(DuplicateKeyException.class).hasMessageContaining("database");
+    }
+
     @Test
     void aFilterOfThePositionsLayoutKeepsItsLayout() {
         // the header of a filter made by a version before words: looked for the old filter (2), f0 = 2^13, 32 bits per key, bit 44 zero

@@ -62,7 +62,7 @@ end
 -- its bits are set in any layer (or in the old filter, while one exists). The key's two 32-bit hashes
 -- h1, h2 (KvKeys.filterHash) say where its bits are:
 --   words:     the 32-bit word number h1 modulo (the layer's size / 32), bits floor(h2 / 2 / 32^i) % 32 of it
---              (i = 0..3, counted from the word's first bit): one GET and one SET per layer, about 0.2 %
+--              (i = 0..3, counted from the word's first bit): one GET per layer and one SET, about 0.18 %
 --              false positives per full layer;
 --   positions: bits h1 + i * h2 modulo the layer's size (i = 0..3): four GETs or SETs per layer, about
 --              0.02 % false positives per full layer at 32 bits per key, 0.24 % at 16.
